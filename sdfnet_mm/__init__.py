@@ -1,0 +1,29 @@
+"""SDF-Net cross-modal ship re-identification on MMEngine / MMPretrain."""
+import mmcv
+import mmengine
+import mmpretrain
+from mmengine.utils import digit_version
+
+from .utils.checkpoint import register_checkpoint_safe_globals
+from .version import __version__
+
+
+def _check_version(package, low: str, high: str) -> None:
+    """Fail early, naming the package, when its version is out of range."""
+    version = digit_version(package.__version__)
+    if not digit_version(low) <= version < digit_version(high):
+        raise ImportError(
+            f'sdfnet_mm {__version__} needs {package.__name__}>={low},<{high}'
+            f', found {package.__version__}. Reinstall with '
+            f'`pip install -r requirements/tested.txt`.')
+
+
+# mmcv is not in install_requires so that a full mmcv build is kept where a
+# user has one; mmcv-lite (no compiled ops) is what this project needs.
+_check_version(mmcv, '2.0.0rc4', '2.3.0')
+_check_version(mmengine, '0.10.0', '1.0.0')
+_check_version(mmpretrain, '1.2.0', '1.3.0')
+
+register_checkpoint_safe_globals()
+
+__all__ = ['__version__']

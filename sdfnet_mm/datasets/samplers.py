@@ -1,0 +1,154 @@
+"""P x K identity sampling with both modalities in every identity group."""
+import math
+from typing import Dict, Iterator, List, Optional, Sequence
+
+import torch
+from mmengine.dist import get_dist_info, sync_random_seed
+from torch.utils.data import Sampler
+
+from sdfnet_mm.registry import DATA_SAMPLERS
+from .ship_size import OPTICAL, SAR
+
+
+@DATA_SAMPLERS.register_module()
+class CrossModalIdentitySampler(Sampler):
+    """Batches of ``num_ids`` identities x (K/2 optical + K/2 SAR) images.
+
+    The paper's strict cross-modal P x K sampling: ``num_ids=8,
+    num_per_modality=2`` gives 32 = 8 x (2 + 2) images per batch. Set the
+    dataloader's ``batch_size`` to ``num_ids * 2 * num_per_modality``.
+
+    Within an identity, images of a modality are drawn without replacement
+    when it has at least ``num_per_modality`` of them, otherwise all of them
+    are used and the rest is drawn **with replacement**. An identity with
+    *no* image of one modality is handled by ``incomplete_ids``:
+    ``'fill'`` (default) draws its whole group from the modality it has;
+    ``'drop'`` leaves it out of sampling.
+
+    An epoch visits every usable identity once. Under torch.distributed the
+    identities are shuffled with the shared seed and dealt to the ranks, so
+    every rank gets whole identities, disjoint across ranks; the
+    ``n_ids % world_size`` left over change from epoch to epoch. Identities
+    with both modalities are spread over the batches first, so every batch
+    holds both modalities whenever a rank has at least as many such
+    identities as batches; short batches are completed with identities of
+    the rank's share not yet in them. The length is therefore constant:
+    ``ceil((n_ids // world_size) / num_ids) * num_ids * 2 * num_per_modality``.
+
+    Args:
+        dataset: A dataset whose data infos hold ``gt_label`` and
+            ``modality`` (0 optical, 1 SAR).
+        num_ids (int): Identities per batch (P).
+        num_per_modality (int): Images per modality and identity (K/2).
+        incomplete_ids (str): ``'fill'`` or ``'drop'`` (see above).
+        seed (int, optional): Shared random seed; synchronised across ranks
+            when None.
+    """
+
+    def __init__(self,
+                 dataset,
+                 num_ids: int = 8,
+                 num_per_modality: int = 2,
+                 incomplete_ids: str = 'fill',
+                 seed: Optional[int] = None) -> None:
+        if num_ids < 1 or num_per_modality < 1:
+            raise ValueError('CrossModalIdentitySampler: num_ids and '
+                             'num_per_modality must be >= 1, got '
+                             f'{num_ids} and {num_per_modality}')
+        if incomplete_ids not in ('fill', 'drop'):
+            raise ValueError("CrossModalIdentitySampler: incomplete_ids "
+                             f"must be 'fill' or 'drop', got {incomplete_ids!r}")
+        self.num_ids = num_ids
+        self.num_per_modality = num_per_modality
+        self.incomplete_ids = incomplete_ids
+        self.rank, self.world_size = get_dist_info()
+        self.seed = sync_random_seed() if seed is None else seed
+        self.epoch = 0
+
+        self.groups = self._group_by_identity(dataset)
+        self.identities: List[int] = sorted(self.groups)
+        self.ids_per_rank = len(self.identities) // self.world_size
+        if self.ids_per_rank < num_ids:
+            raise ValueError(
+                f'CrossModalIdentitySampler: {len(self.identities)} usable '
+                f'identities over {self.world_size} process(es) give '
+                f'{self.ids_per_rank} per process, fewer than num_ids='
+                f'{num_ids}; lower num_ids or use fewer processes')
+        self.batches_per_epoch = math.ceil(self.ids_per_rank / num_ids)
+
+    @property
+    def batch_size(self) -> int:
+        """Images per batch (P x K)."""
+        return self.num_ids * 2 * self.num_per_modality
+
+    def _group_by_identity(self, dataset) -> Dict[int, tuple]:
+        """{label: (optical indices, SAR indices)} of the usable ids."""
+        groups: Dict[int, tuple] = {}
+        for index in range(len(dataset)):
+            info = dataset.get_data_info(index)
+            label, modality = int(info['gt_label']), int(info['modality'])
+            if modality not in (OPTICAL, SAR):
+                raise ValueError(f"{info.get('img_path')}: modality "
+                                 f'{modality}; expected 0 (optical) or 1 (SAR)')
+            groups.setdefault(label, ([], []))[modality].append(index)
+        if self.incomplete_ids == 'drop':
+            groups = {k: v for k, v in groups.items() if v[0] and v[1]}
+        if not groups:
+            raise ValueError('CrossModalIdentitySampler: no identity to '
+                             'sample (with incomplete_ids=drop, none has '
+                             'both modalities)')
+        return groups
+
+    def _draw(self, indices: Sequence[int], count: int,
+              generator: torch.Generator) -> List[int]:
+        """``count`` of ``indices``: without replacement while possible."""
+        order = torch.randperm(len(indices), generator=generator).tolist()
+        extra = torch.randint(len(indices), (max(count - len(indices), 0), ),
+                              generator=generator).tolist()
+        return [indices[i] for i in (order + extra)[:count]]
+
+    def _identity_group(self, label: int,
+                        generator: torch.Generator) -> List[int]:
+        optical, sar = self.groups[label]
+        k = self.num_per_modality
+        if not optical or not sar:  # 'fill': the whole group from one side
+            return self._draw(optical or sar, 2 * k, generator)
+        return self._draw(optical, k, generator) + self._draw(sar, k, generator)
+
+    def _arrange(self, mine: List[int]) -> List[List[int]]:
+        """Deal a rank's identities into batches of ``num_ids``.
+
+        Identities with both modalities are dealt first, round-robin, so
+        each batch gets one whenever there are enough; short batches are
+        then completed with identities they do not hold yet.
+        """
+        complete = [k for k in mine if all(self.groups[k])]
+        ordered = complete + [k for k in mine if not all(self.groups[k])]
+        count = self.batches_per_epoch
+        arranged = [ordered[b::count] for b in range(count)]
+        for batch in arranged:
+            for label in mine:
+                if len(batch) == self.num_ids:
+                    break
+                if label not in batch:
+                    batch.append(label)
+        return arranged
+
+    def __iter__(self) -> Iterator[int]:
+        generator = torch.Generator()
+        generator.manual_seed(self.seed + self.epoch)
+        order = torch.randperm(len(self.identities), generator=generator)
+        dealt = order[:self.ids_per_rank * self.world_size]
+        mine = [self.identities[i] for i in dealt[self.rank::self.world_size]]
+        indices: List[int] = []
+        for batch in self._arrange(mine):
+            for label in batch:
+                indices.extend(self._identity_group(label, generator))
+        return iter(indices)
+
+    def __len__(self) -> int:
+        return self.batches_per_epoch * self.batch_size
+
+    def set_epoch(self, epoch: int) -> None:
+        """Reshuffle identities and images for ``epoch``."""
+        self.epoch = epoch
