@@ -1,11 +1,18 @@
 """SDF-Net cross-modal ship re-identification on MMEngine / MMPretrain."""
-import mmcv
-import mmengine
-import mmpretrain
-from mmengine.utils import digit_version
+import warnings
 
-from .utils.checkpoint import register_checkpoint_safe_globals
-from .version import __version__
+# mmcv-lite (no compiled ops) is the intended build: its warning about the
+# missing deformable-attention op concerns detection models only.
+warnings.filterwarnings(
+    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+
+import mmcv  # noqa: E402
+import mmengine  # noqa: E402
+import mmpretrain  # noqa: E402
+from mmengine.utils import digit_version  # noqa: E402
+
+from .utils.checkpoint import register_checkpoint_safe_globals  # noqa: E402
+from .version import __version__  # noqa: E402
 
 
 def _check_version(package, low: str, high: str) -> None:

@@ -20,7 +20,8 @@ from mmengine.dataset import BaseDataset
 from PIL import Image
 
 from sdfnet_mm.registry import DATASETS
-from .ship_size import OPTICAL, SAR, chip_size_m, ship_size_vector
+from .modality import OPTICAL, SAR
+from .ship_size import chip_size_m, ship_size_vector
 
 #: ``PPPP_sXXcY_{RGB|SAR}.tif``: ship id, acquisition sequence, capture.
 IDENTITY_NAME = re.compile(r'^(\d+)_s(\d+)c(\d+)_(RGB|SAR)\.tif$')

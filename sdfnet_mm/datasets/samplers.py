@@ -7,7 +7,7 @@ from mmengine.dist import get_dist_info, sync_random_seed
 from torch.utils.data import Sampler
 
 from sdfnet_mm.registry import DATA_SAMPLERS
-from .ship_size import OPTICAL, SAR
+from .modality import OPTICAL, SAR
 
 
 @DATA_SAMPLERS.register_module()

@@ -7,9 +7,7 @@ optical 0.75 m/px, SAR 1.0 m/px; mean width 93 m, mean height 427 m).
 """
 from typing import Tuple
 
-#: Modality codes used everywhere in the project.
-OPTICAL, SAR = 0, 1
-MODALITY_NAMES = {OPTICAL: 'optical', SAR: 'SAR'}
+from .modality import OPTICAL, SAR
 
 #: Ground sample distance in metres per pixel, by modality.
 GSD_M = {OPTICAL: 0.75, SAR: 1.0}

@@ -6,7 +6,7 @@ from mmcv.transforms import BaseTransform
 from PIL import Image
 
 from sdfnet_mm.registry import TRANSFORMS
-from ..ship_size import OPTICAL
+from ..modality import OPTICAL
 from .sar_to_rgb import SAR_TO_UINT8, sar_to_rgb
 
 

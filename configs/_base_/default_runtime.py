@@ -1,0 +1,30 @@
+# Runtime: MMEngine's hooks, logging (text log + scalars.json; add
+# dict(type=TensorboardVisBackend) to vis_backends for TensorBoard) and the
+# best checkpoint by All mAP.
+from mmengine.hooks import (CheckpointHook, DistSamplerSeedHook, IterTimerHook,
+                            LoggerHook, ParamSchedulerHook)
+from mmengine.runner import LogProcessor
+from mmengine.visualization import LocalVisBackend, Visualizer
+
+default_scope = 'sdfnet_mm'
+
+default_hooks = dict(
+    timer=dict(type=IterTimerHook),
+    logger=dict(type=LoggerHook, interval=10),
+    param_scheduler=dict(type=ParamSchedulerHook),
+    checkpoint=dict(type=CheckpointHook, interval=5, max_keep_ckpts=2,
+                    save_best='all_mAP', rule='greater'),
+    sampler_seed=dict(type=DistSamplerSeedHook),
+)
+env_cfg = dict(
+    cudnn_benchmark=False,
+    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
+    dist_cfg=dict(backend='nccl'),
+)
+log_processor = dict(type=LogProcessor, by_epoch=True, window_size=10)
+vis_backends = [dict(type=LocalVisBackend)]
+visualizer = dict(type=Visualizer, vis_backends=vis_backends)
+log_level = 'INFO'
+load_from = None
+resume = False
+randomness = dict(seed=0, deterministic=False)

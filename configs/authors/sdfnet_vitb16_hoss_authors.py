@@ -1,0 +1,22 @@
+# SDF-Net as the authors' code runs it (cfrfree/SDF-Net, configs/SDF-Net.yml),
+# for loading their weights (tools/convert_weights.py) and reproducing their
+# numbers: token-based DFL (shared CLS + per-modality token), forward
+# differences for SCL, batch-hard soft-margin triplet, plain CE, MSE
+# structure loss.
+from mmengine.config import read_base
+from mmpretrain.models import CrossEntropyLoss
+
+from sdfnet_mm.models import SoftMarginTripletLoss
+
+with read_base():
+    from .._base_.datasets.hoss import *  # noqa: F401,F403
+    from .._base_.default_runtime import *  # noqa: F401,F403
+    from .._base_.models.sdfnet_vitb16 import *  # noqa: F401,F403
+    from .._base_.schedules.sgd_100e import *  # noqa: F401,F403
+
+model.backbone.update(modality_token=True, structure_difference='forward')
+model.neck.mode = 'token'
+# Assigned, not updated: ConfigDict.update would merge the old arguments in.
+model.head.loss_cls = dict(type=CrossEntropyLoss, loss_weight=1.0)
+model.head.loss_triplet = dict(type=SoftMarginTripletLoss, loss_weight=1.0)
+model.structure_loss.channel_reduction = 'mean'

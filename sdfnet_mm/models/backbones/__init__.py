@@ -1,0 +1,3 @@
+from .sdf_vit import SDFViT, SDFViTOutput
+
+__all__ = ['SDFViT', 'SDFViTOutput']

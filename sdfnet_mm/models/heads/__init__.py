@@ -1,0 +1,3 @@
+from .bnneck_head import BNNeckHead
+
+__all__ = ['BNNeckHead']

@@ -1,0 +1,3 @@
+from .disentangle import ClassTokenNeck, DisentangleNeck, ReIDFeatures
+
+__all__ = ['ClassTokenNeck', 'DisentangleNeck', 'ReIDFeatures']

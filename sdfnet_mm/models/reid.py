@@ -1,0 +1,115 @@
+"""SDF-Net ReID model: backbone, neck, head and the structure loss."""
+from typing import Dict, List, Optional, Tuple
+
+import torch
+from mmengine.model import BaseModel
+from mmpretrain.structures import DataSample
+
+from sdfnet_mm.registry import MODELS
+from .backbones.sdf_vit import SDFViTOutput
+from .necks.disentangle import ReIDFeatures
+
+
+@MODELS.register_module()
+class SDFNet(BaseModel):
+    """Cross-modal ship ReID model (SDF-Net, CVPR 2025).
+
+    ``backbone`` (tokenizer + SCL tap) -> ``neck`` (DFL or CLS token, owns
+    ``loss_orth``) -> ``head`` (BNNeck, owns ``loss_cls`` and
+    ``loss_triplet``); ``structure_loss`` (``loss_struct``) consumes the
+    backbone's descriptor and must be given exactly when the backbone has a
+    ``structure_layer``.
+
+    Modes of :meth:`forward`: ``'loss'`` (named losses and ``accuracy``),
+    ``'predict'`` (``pred_feature`` on each data sample) and ``'tensor'``
+    (the (B, C) retrieval features).
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 neck: dict,
+                 head: dict,
+                 structure_loss: Optional[dict] = None,
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg=None) -> None:
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='ReIDDataPreprocessor')
+        if isinstance(data_preprocessor, dict):
+            data_preprocessor = MODELS.build(data_preprocessor)
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.neck = MODELS.build(neck)
+        self.head = MODELS.build(head)
+        self.structure_loss = MODELS.build(structure_loss) \
+            if structure_loss is not None else None
+        self._check_consistency()
+
+    def _check_consistency(self) -> None:
+        has_structure = self.backbone.structure_layer is not None
+        if has_structure != (self.structure_loss is not None):
+            raise ValueError(
+                'SDFNet: backbone.structure_layer and structure_loss go '
+                'together (SCL on: set both; off: structure_layer=None and '
+                f'no structure_loss); got structure_layer='
+                f'{self.backbone.structure_layer} and structure_loss='
+                f'{type(self.structure_loss).__name__}')
+        if self.neck.num_tokens > self.backbone.num_extra_tokens:
+            raise ValueError(
+                f'SDFNet: the neck reads {self.neck.num_tokens} leading '
+                f'tokens but the backbone has {self.backbone.num_extra_tokens}'
+                ' (token-based DFL needs backbone.modality_token=True)')
+
+    def extract_feat(self, inputs: torch.Tensor, modality: torch.Tensor,
+                     ship_size: Optional[torch.Tensor] = None
+                     ) -> Tuple[SDFViTOutput, ReIDFeatures]:
+        """Backbone and neck outputs of (B, 3, H, W) images."""
+        backbone_out = self.backbone(inputs, modality, ship_size)
+        return backbone_out, self.neck(backbone_out.tokens)
+
+    def forward(self,
+                inputs: torch.Tensor,
+                data_samples: Optional[List[DataSample]] = None,
+                mode: str = 'tensor',
+                modality: Optional[torch.Tensor] = None,
+                ship_size: Optional[torch.Tensor] = None):
+        """inputs (B, 3, H, W), modality (B,), ship_size (B, 3)."""
+        if modality is None:
+            raise ValueError('SDFNet: modality (B,) is required (0 optical, '
+                             '1 SAR); ReIDDataPreprocessor provides it')
+        if mode == 'loss':
+            return self.loss(inputs, data_samples, modality, ship_size)
+        if mode == 'predict':
+            return self.predict(inputs, data_samples, modality, ship_size)
+        if mode == 'tensor':
+            _, features = self.extract_feat(inputs, modality, ship_size)
+            return self.head.test_embedding(features.fused)
+        raise ValueError(f'SDFNet: invalid mode {mode!r}; expected '
+                         "'loss', 'predict' or 'tensor'")
+
+    def loss(self, inputs: torch.Tensor, data_samples: List[DataSample],
+             modality: torch.Tensor,
+             ship_size: Optional[torch.Tensor]) -> Dict[str, torch.Tensor]:
+        """Named losses (keys with ``loss``) plus ``accuracy``."""
+        labels = torch.cat([sample.gt_label for sample in data_samples])
+        backbone_out, features = self.extract_feat(inputs, modality,
+                                                   ship_size)
+        losses = self.neck.loss(features)
+        losses.update(self.head.loss(features.fused, labels))
+        if self.structure_loss is not None:
+            losses['loss_struct'] = self.structure_loss(
+                backbone_out.structure, labels, modality)
+        return losses
+
+    def predict(self, inputs: torch.Tensor,
+                data_samples: Optional[List[DataSample]],
+                modality: torch.Tensor,
+                ship_size: Optional[torch.Tensor]) -> List[DataSample]:
+        """Data samples with ``pred_feature`` (C,) set."""
+        features = self(inputs, mode='tensor', modality=modality,
+                        ship_size=ship_size)
+        if data_samples is None:
+            data_samples = [DataSample() for _ in range(len(features))]
+        for sample, feature in zip(data_samples, features):
+            sample.set_field(feature, 'pred_feature')
+        return data_samples

@@ -1,0 +1,3 @@
+from .structure import DIFFERENCES, gradient_energy
+
+__all__ = ['DIFFERENCES', 'gradient_energy']
