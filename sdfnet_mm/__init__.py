@@ -2,15 +2,19 @@
 import warnings
 
 # mmcv-lite (no compiled ops) is the intended build: its warning about the
-# missing deformable-attention op concerns detection models only.
+# missing deformable-attention op concerns detection models only. MMCV's
+# pillow colour jitter warns on every image that it ignores 'beta'.
 warnings.filterwarnings(
     'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+warnings.filterwarnings(
+    'ignore', message="Only use 'alpha' for pillow backend")
 
 import mmcv  # noqa: E402
 import mmengine  # noqa: E402
 import mmpretrain  # noqa: E402
 from mmengine.utils import digit_version  # noqa: E402
 
+from .engine.fileio import AtomicLocalBackend  # noqa: E402,F401 (registers)
 from .utils.checkpoint import register_checkpoint_safe_globals  # noqa: E402
 from .version import __version__  # noqa: E402
 

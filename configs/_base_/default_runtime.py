@@ -6,16 +6,24 @@ from mmengine.hooks import (CheckpointHook, DistSamplerSeedHook, IterTimerHook,
 from mmengine.runner import LogProcessor
 from mmengine.visualization import LocalVisBackend, Visualizer
 
+from sdfnet_mm.engine import EpochSeedHook
+
 default_scope = 'sdfnet_mm'
 
 default_hooks = dict(
     timer=dict(type=IterTimerHook),
     logger=dict(type=LoggerHook, interval=10),
     param_scheduler=dict(type=ParamSchedulerHook),
+    # atomic_local (registered by `import sdfnet_mm`): a kill during a save
+    # never leaves a truncated checkpoint or `last_checkpoint` behind.
     checkpoint=dict(type=CheckpointHook, interval=5, max_keep_ckpts=2,
-                    save_best='all_mAP', rule='greater'),
+                    save_best='reid/all_mAP', rule='greater',
+                    backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type=DistSamplerSeedHook),
 )
+# Each epoch's randomness from (seed, epoch): a resumed run repeats an
+# uninterrupted one.
+custom_hooks = [dict(type=EpochSeedHook)]
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),

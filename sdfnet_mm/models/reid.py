@@ -1,7 +1,9 @@
 """SDF-Net ReID model: backbone, neck, head and the structure loss."""
+import logging
 from typing import Dict, List, Optional, Tuple
 
 import torch
+from mmengine.logging import MessageHub, print_log
 from mmengine.model import BaseModel
 from mmpretrain.structures import DataSample
 
@@ -23,15 +25,28 @@ class SDFNet(BaseModel):
     Modes of :meth:`forward`: ``'loss'`` (named losses and ``accuracy``),
     ``'predict'`` (``pred_feature`` on each data sample) and ``'tensor'``
     (the (B, C) retrieval features).
+
+    ``nonfinite_loss`` says what a training step does when a loss term is
+    NaN or infinite: ``'raise'`` (default) stops with an error naming the
+    iteration and the terms; ``'skip'`` logs a warning and back-propagates
+    zero instead, so the batch adds no gradient (the optimizer still steps:
+    momentum and weight decay apply).
     """
+
+    NONFINITE_POLICIES = ('raise', 'skip')
 
     def __init__(self,
                  backbone: dict,
                  neck: dict,
                  head: dict,
                  structure_loss: Optional[dict] = None,
+                 nonfinite_loss: str = 'raise',
                  data_preprocessor: Optional[dict] = None,
                  init_cfg=None) -> None:
+        if nonfinite_loss not in self.NONFINITE_POLICIES:
+            raise ValueError(f'SDFNet: nonfinite_loss={nonfinite_loss!r}, '
+                             f'expected one of {self.NONFINITE_POLICIES}')
+        self.nonfinite_loss = nonfinite_loss
         if data_preprocessor is None:
             data_preprocessor = dict(type='ReIDDataPreprocessor')
         if isinstance(data_preprocessor, dict):
@@ -100,6 +115,32 @@ class SDFNet(BaseModel):
             losses['loss_struct'] = self.structure_loss(
                 backbone_out.structure, labels, modality)
         return losses
+
+    def parse_losses(self, losses: Dict[str, torch.Tensor]
+                     ) -> Tuple[torch.Tensor, Dict[str, torch.Tensor]]:
+        """Sum the loss terms; act on non-finite ones (``nonfinite_loss``)."""
+        bad = {
+            name: value
+            for name, value in losses.items()
+            if 'loss' in name and not torch.isfinite(value).all()
+        }
+        if not bad:
+            return super().parse_losses(losses)
+        iteration = MessageHub.get_current_instance().get_info('iter')
+        terms = ', '.join(f'{name}={value.detach().float().mean().item()}'
+                          for name, value in bad.items())
+        message = f'non-finite loss at iteration {iteration}: {terms}'
+        if self.nonfinite_loss == 'raise':
+            raise FloatingPointError(
+                f'{message}. Lower the learning rate or check the data; set '
+                "model.nonfinite_loss='skip' to skip such steps")
+        print_log(f'{message}; the step gets zero gradients',
+                  logger='current', level=logging.WARNING)
+        _, log_vars = super().parse_losses(
+            {k: v for k, v in losses.items() if k not in bad})
+        zero = sum(p.sum() * 0 for p in self.parameters() if p.requires_grad)
+        log_vars['loss'] = zero.detach()
+        return zero, log_vars
 
     def predict(self, inputs: torch.Tensor,
                 data_samples: Optional[List[DataSample]],

@@ -1,6 +1,6 @@
 # HOSS ReID (reference/METHOD.md §1, §5): 256x128 chips, the recipe's
 # augmentations, the paper's 8 x (2 optical + 2 SAR) cross-modal sampler.
-from mmcv.transforms import RandomFlip, Resize
+from mmcv.transforms import RandomFlip, Resize, TestTimeAug
 from mmengine.dataset import DefaultSampler
 from mmpretrain.datasets.transforms import (ColorJitter, RandomCrop,
                                             RandomErasing)
@@ -29,6 +29,17 @@ test_pipeline = [
     dict(type=Resize, scale=img_scale, interpolation='bilinear',
          backend='pillow'),
     dict(type=PackReIDInputs),
+]
+# tools/test.py --tta: features of the chip and its horizontal flip averaged.
+tta_pipeline = [
+    dict(type=LoadHOSSImage, sar_to_rgb=sar_to_rgb),
+    dict(type=Resize, scale=img_scale, interpolation='bilinear',
+         backend='pillow'),
+    dict(type=TestTimeAug,
+         transforms=[[dict(type=RandomFlip, prob=0.0),
+                      dict(type=RandomFlip, prob=1.0,
+                           direction='horizontal')],
+                     [dict(type=PackReIDInputs)]]),
 ]
 
 train_dataloader = dict(

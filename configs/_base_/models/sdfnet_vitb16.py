@@ -5,8 +5,9 @@
 from mmpretrain.models import LabelSmoothLoss
 
 from sdfnet_mm.models import (BNNeckHead, DisentangleNeck, OrthogonalLoss,
-                              ReIDDataPreprocessor, SDFNet, SDFViT,
-                              StructureConsistencyLoss, WeightedTripletLoss)
+                              ReIDDataPreprocessor, ReIDTTAModel, SDFNet,
+                              SDFViT, StructureConsistencyLoss,
+                              WeightedTripletLoss)
 
 num_ids = 361  # HOSS ReID training identities
 embed_dims = 768
@@ -47,3 +48,5 @@ model = dict(
         type=StructureConsistencyLoss, channel_reduction='sum',
         loss_weight=1.0),
 )
+# tools/test.py --tta wraps the model with this (see tta_pipeline).
+tta_model = dict(type=ReIDTTAModel)

@@ -1,0 +1,13 @@
+"""Fixtures of the tool tests (helpers in tool_runner.py)."""
+import pytest
+
+from tool_runner import DEMO_CONFIG, python_tool, tiny_options
+
+
+@pytest.fixture(scope='session')
+def trained_run(hoss_root, tmp_path_factory):
+    """One short training run through tools/train.py, shared by tests."""
+    work_dir = tmp_path_factory.mktemp('train')
+    done = python_tool('tools/train.py', DEMO_CONFIG, '--work-dir', work_dir,
+                       '--cfg-options', *tiny_options(hoss_root))
+    return work_dir, done

@@ -1,0 +1,70 @@
+"""Run the tools as a user would: subprocesses on the real HOSS samples."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO_CONFIG = 'configs/demo/sdfnet_vit-tiny_synthetic.py'
+
+
+def tiny_options(hoss_root, epochs: int = 2) -> list:
+    """cfg-options: a 2-block 32-wide SDF-Net on the HOSS samples."""
+    root = str(hoss_root)
+    return [
+        f'train_dataloader.dataset.data_root={root}',
+        f'val_dataloader.dataset.data_root={root}',
+        f'test_dataloader.dataset.data_root={root}',
+        'model.head.num_classes=21',
+        'model.backbone.arch.embed_dims=32',
+        'model.backbone.arch.num_layers=2',
+        'model.backbone.arch.num_heads=2',
+        'model.backbone.arch.feedforward_channels=64',
+        'model.backbone.structure_layer=1',
+        'model.neck.in_channels=32',
+        'model.head.in_channels=32',
+        f'train_cfg.max_epochs={epochs}',
+        'train_cfg.val_interval=1',
+        'train_dataloader.sampler.num_ids=4',
+        'train_dataloader.batch_size=16',
+        'train_dataloader.num_workers=0',
+        'train_dataloader.persistent_workers=False',
+        'val_dataloader.num_workers=0',
+        'val_dataloader.persistent_workers=False',
+        'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False',
+        'default_hooks.checkpoint.interval=1',
+        'default_hooks.checkpoint.max_keep_ckpts=10',
+        'default_hooks.logger.interval=1',
+        'randomness.seed=0',
+        'randomness.deterministic=True',
+    ]
+
+
+def run_tool(args, timeout=300, env=None) -> subprocess.CompletedProcess:
+    """Run a tool from the repository root; fail with its output."""
+    full_env = {**os.environ, 'PYTHONPATH': str(REPO), 'OMP_NUM_THREADS': '1',
+                'PATH': f'{Path(sys.executable).parent}:{os.environ["PATH"]}',
+                **(env or {})}
+    done = subprocess.run([str(a) for a in args], cwd=REPO, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, (done.stdout[-3000:] + done.stderr[-5000:])
+    return done
+
+
+def python_tool(script, *args, **kwargs):
+    return run_tool([sys.executable, REPO / script, *args], **kwargs)
+
+
+def scalars(work_dir: Path) -> list:
+    """The rows of scalars.json of a run (training and validation)."""
+    (path, ) = work_dir.glob('*/vis_data/scalars.json')
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def read_test_metrics(work_dir: Path) -> dict:
+    """The metrics a tools/test.py run wrote (its newest timestamp)."""
+    runs = sorted(work_dir.glob('*/vis_data/*.json'))
+    rows = [json.loads(line) for line in runs[-1].read_text().splitlines()]
+    return {k: v for k, v in rows[-1].items() if k.startswith('reid/')}
