@@ -152,9 +152,15 @@ class SDFViT(VisionTransformer):
         """(B, 3, H, W) images -> (B, H'*W', C) patch tokens, (H', W').
 
         Optical samples go through ``patch_embed`` and SAR samples through
-        ``patch_embed_sar``; each sample is embedded once.
+        ``patch_embed_sar``; each sample is embedded once. During ONNX
+        export, which traces one branch, every sample goes through both
+        and ``torch.where`` picks its own (same values).
         """
         is_sar = modality == SAR
+        if torch.onnx.is_in_onnx_export():
+            optical, grid = self.patch_embed(images)
+            sar, _ = self.patch_embed_sar(images)
+            return torch.where(is_sar[:, None, None], sar, optical), grid
         if not is_sar.any():
             return self.patch_embed(images)
         if is_sar.all():

@@ -1,0 +1,231 @@
+"""Feature extraction and ranking of HOSS chips with a trained SDF-Net."""
+import logging
+import os
+import os.path as osp
+from typing import Callable, Dict, List, Optional, Tuple, Union
+
+import numpy as np
+import torch
+from mmengine.config import Config
+from mmengine.dataset import Compose
+from mmengine.logging import print_log
+from mmengine.runner import load_checkpoint
+from mmpretrain.apis import BaseInferencer
+from mmpretrain.structures import DataSample
+
+from sdfnet_mm.datasets.hoss import parse_hoss_name, read_chip_header
+from sdfnet_mm.datasets.modality import MODALITY_NAMES
+from sdfnet_mm.datasets.ship_size import ship_size_vector
+from sdfnet_mm.evaluation import pairwise_distance
+from sdfnet_mm.registry import TRANSFORMS
+
+ModalityType = Union[int, str, None]
+#: File extensions taken from a folder input.
+CHIP_EXTENSIONS = ('.tif', '.tiff')
+#: Accepted spellings of a modality argument.
+MODALITY_OF_NAME = {
+    name.lower(): code
+    for code, name in MODALITY_NAMES.items()
+}
+
+
+def parse_modality(modality: ModalityType) -> Optional[int]:
+    """``'optical'`` / ``'sar'`` (any case), 0 / 1 or None -> 0, 1 or None."""
+    if modality is None:
+        return None
+    if isinstance(modality, str) and modality.lower() in MODALITY_OF_NAME:
+        return MODALITY_OF_NAME[modality.lower()]
+    if not isinstance(modality, (str, bool)) and modality in MODALITY_NAMES:
+        return int(modality)
+    raise ValueError(f'modality={modality!r}; expected one of '
+                     f"{sorted(MODALITY_OF_NAME)} or {sorted(MODALITY_NAMES)}")
+
+
+def inference_config(config: Union[str, Config],
+                     cfg_options: Optional[dict] = None) -> Config:
+    """The config, with ``cfg_options`` merged, in the form
+    :func:`mmpretrain.apis.get_model` builds.
+
+    ``get_model`` builds the model under the default scope ``'mmpretrain'``
+    and looks the test dataset type up with ``Registry.get``, which takes a
+    name, not the class a lazy-import config holds. The plain form of the
+    config (what ``Config.dump`` writes) names every type by its import
+    path, e.g. ``'sdfnet_mm.models.SDFNet'``, which ``Registry.get``
+    resolves in any scope.
+    """
+    if not isinstance(config, Config):
+        config = Config.fromfile(config)
+    plain = Config(config.to_dict())
+    if cfg_options:
+        plain.merge_from_dict(cfg_options)
+    return plain
+
+
+class ReIDInferencer(BaseInferencer):
+    """Extract retrieval features of chips and rank a gallery.
+
+    The modality of a chip comes from its HOSS file name
+    (``PPPP_sXXcY_{RGB|SAR}.tif`` or ``-1_NNNN_{RGB|SAR}.tif``), which also
+    gives its identity; for other names it is the ``modality`` argument.
+    The ship size (the SSE input) comes from the TIFF header, as in
+    :class:`~sdfnet_mm.datasets.HOSSDataset`, and each chip goes through
+    the config's test pipeline.
+
+    Args:
+        model (str | Config): Config file or config of the model.
+        pretrained (str, optional): Checkpoint to load. Defaults to None
+            (a warning; the model keeps its initial weights).
+        device (str | torch.device, optional): Device of the model.
+
+    Example:
+        >>> inferencer = ReIDInferencer(CONFIG, CHECKPOINT)
+        >>> query = inferencer('HOSS/query', batch_size=32)
+        >>> gallery = inferencer('HOSS/bounding_box_test', batch_size=32)
+        >>> index, dist = inferencer.rank(query['features'],
+        ...                               gallery['features'], topk=5)
+    """
+
+    preprocess_kwargs = {'modality'}
+
+    def __init__(self,
+                 model: Union[str, Config],
+                 pretrained: Optional[str] = None,
+                 device: Union[str, torch.device, None] = None) -> None:
+        if pretrained is None:
+            print_log('ReIDInferencer: no checkpoint given; the model keeps '
+                      'its initial weights', logger='current',
+                      level=logging.WARNING)
+        super().__init__(
+            inference_config(model), pretrained=False, device=device)
+        if pretrained is not None:
+            # Strict, unlike get_model: weights of another architecture
+            # must fail here, not give features of a random model.
+            try:
+                load_checkpoint(self.model, pretrained, map_location='cpu',
+                                strict=True)
+            except RuntimeError as err:
+                raise RuntimeError(f'checkpoint {pretrained} does not fit '
+                                   f'the model of the config: {err}') from err
+
+    def _init_pipeline(self, cfg: Config) -> Callable:
+        """The config's test pipeline (starts with ``LoadHOSSImage``)."""
+        return Compose([
+            TRANSFORMS.build(transform)
+            for transform in cfg.test_dataloader.dataset.pipeline
+        ])
+
+    def _inputs_to_list(self, inputs) -> List[str]:
+        """A folder gives its ``.tif`` chips in sorted order."""
+        if isinstance(inputs, (str, os.PathLike)) and osp.isdir(inputs):
+            folder = os.fspath(inputs)
+            paths = [
+                osp.join(folder, name) for name in sorted(os.listdir(folder))
+                if name.lower().endswith(CHIP_EXTENSIONS)
+            ]
+            if not paths:
+                raise ValueError(f'{folder}: no {"/".join(CHIP_EXTENSIONS)} '
+                                 'chips in this folder')
+            return paths
+        paths = [os.fspath(inputs)] if isinstance(
+            inputs, (str, os.PathLike)) else [os.fspath(p) for p in inputs]
+        if not paths:
+            raise ValueError('ReIDInferencer: no inputs; expected chip '
+                             'paths or a folder of chips')
+        for path in paths:
+            if not osp.isfile(path):
+                raise FileNotFoundError(
+                    f'{path}: no such file or folder; expected a .tif chip '
+                    'or a folder of chips')
+        return paths
+
+    @staticmethod
+    def data_info(path: str, modality: ModalityType = None) -> dict:
+        """The data info of one chip, as the test pipeline expects it.
+
+        ``modality`` is used when the file name is not a HOSS name; the
+        identity of such a chip is unknown (``None``).
+
+        Raises:
+            ValueError: naming ``path`` when the name gives no modality and
+                none is passed, or when the file is not a chip of it.
+        """
+        try:
+            parsed = parse_hoss_name(path)
+            identity, code = parsed['identity'], parsed['modality']
+        except ValueError:
+            code = parse_modality(modality)
+            if code is None:
+                raise ValueError(
+                    f'{path}: the modality is unknown: the file name is not '
+                    "a HOSS name ('PPPP_sXXcY_RGB.tif' / "
+                    "'PPPP_sXXcY_SAR.tif'); give its modality, 'optical' or "
+                    "'sar' (the tools' --*modality options)") from None
+            identity = None
+        height, width = read_chip_header(path, code)
+        return dict(img_path=path, modality=code, identity=identity,
+                    ship_size=ship_size_vector(height, width, code))
+
+    def preprocess(self,
+                   inputs: List[str],
+                   batch_size: int = 1,
+                   modality: ModalityType = None):
+        """Batches of the test pipeline's outputs, collated.
+
+        Every chip's name and header are checked before the first batch.
+        """
+        modality = parse_modality(modality)
+        infos = [self.data_info(path, modality) for path in inputs]
+        return super().preprocess(infos, batch_size=batch_size)
+
+    def postprocess(self,
+                    preds: List[DataSample],
+                    visualization=None,
+                    return_datasamples: bool = False) -> Dict:
+        """Collect the predictions of all chips.
+
+        Returns:
+            dict: ``features`` (N, C) float32, ``paths`` (N file paths),
+            ``ids`` (N,) int64 (-1 for distractors and unknown identities),
+            ``id_known`` (N,) bool (the file name gave the identity),
+            ``modalities`` (N,) int64 (0 optical, 1 SAR); with
+            ``return_datasamples`` also ``data_samples``.
+        """
+        identities = [sample.metainfo['identity'] for sample in preds]
+        results = dict(
+            features=torch.stack([s.pred_feature for s in preds
+                                  ]).float().cpu().numpy(),
+            paths=[sample.img_path for sample in preds],
+            ids=np.array([-1 if i is None else i for i in identities],
+                         dtype=np.int64),
+            id_known=np.array([i is not None for i in identities]),
+            modalities=np.array([int(s.modality) for s in preds],
+                                dtype=np.int64))
+        if return_datasamples:
+            results['data_samples'] = preds
+        return results
+
+    @staticmethod
+    def rank(query_feats: Union[np.ndarray, torch.Tensor],
+             gallery_feats: Union[np.ndarray, torch.Tensor],
+             topk: int = 10) -> Tuple[np.ndarray, np.ndarray]:
+        """Rank the gallery for each query by cosine distance.
+
+        Features are L2-normalised and the distance is ``1 - cos`` (the
+        evaluation setting); equal distances keep gallery order.
+
+        Args:
+            query_feats: (Q, C) features.
+            gallery_feats: (G, C) features.
+            topk (int): Gallery items kept per query (at most G).
+
+        Returns:
+            tuple: ``index`` (Q, k) int64 gallery indices, nearest first, and
+            ``distance`` (Q, k) float32, with ``k = min(topk, G)``.
+        """
+        if topk < 1:
+            raise ValueError(f'topk={topk}; expected >= 1')
+        dist = pairwise_distance(
+            torch.as_tensor(query_feats).float(),
+            torch.as_tensor(gallery_feats).float(), 'cosine')
+        index = torch.argsort(dist, dim=1, stable=True)[:, :topk]
+        return index.numpy(), dist.gather(1, index).numpy()

@@ -1,0 +1,70 @@
+"""Extract the retrieval features of a folder of chips into a ``.npz`` file.
+
+    python tools/extract_features.py CONFIG CHECKPOINT DIR --out feats.npz
+        [--modality optical|sar] [--batch-size 32] [--device cpu]
+        [--cfg-options KEY=VALUE ...]
+
+The modality of a chip comes from its HOSS file name
+(``PPPP_sXXcY_{RGB|SAR}.tif``), or, for other names, from ``--modality``.
+
+Keys of the ``.npz`` file (N chips of DIR in sorted order, C channels):
+
+- ``features``: (N, C) float32, the model's test features (not normalised;
+  rank with cosine distance, as the evaluation does);
+- ``paths``: (N,) str, the chip files;
+- ``ids``: (N,) int64, ship ids from the file names, -1 for distractors
+  and for names that give none;
+- ``id_known``: (N,) bool, whether the file name gave the id;
+- ``modalities``: (N,) int64, 0 optical, 1 SAR.
+"""
+import argparse
+import os.path as osp
+
+import numpy as np
+from mmengine.config import DictAction
+from mmengine.utils import mkdir_or_exist
+
+from sdfnet_mm.apis import ReIDInferencer, inference_config
+
+MODALITY_CHOICES = ('optical', 'sar')
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Extract ReID features of a folder of chips')
+    parser.add_argument('config', help='model config file')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('folder', help='folder of .tif chips')
+    parser.add_argument('--out', required=True, help='output .npz file')
+    parser.add_argument('--modality', choices=MODALITY_CHOICES,
+                        help='modality of chips without a HOSS name')
+    parser.add_argument('--batch-size', type=int, default=32)
+    parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config settings')
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    if not args.out.endswith('.npz'):
+        raise ValueError(f'--out {args.out}: expected a .npz file name')
+    if not osp.isdir(args.folder):
+        raise FileNotFoundError(f'{args.folder}: not a folder; expected a '
+                                'folder of .tif chips')
+    inferencer = ReIDInferencer(
+        inference_config(args.config, args.cfg_options), args.checkpoint,
+        args.device)
+    results = inferencer(args.folder, batch_size=args.batch_size,
+                         modality=args.modality)
+    mkdir_or_exist(osp.dirname(osp.abspath(args.out)))
+    np.savez(args.out, features=results['features'],
+             paths=np.array(results['paths']), ids=results['ids'],
+             id_known=results['id_known'],
+             modalities=results['modalities'])
+    print(f'{len(results["paths"])} features of {results["features"].shape[1]}'
+          f' channels written to {args.out}')
+
+
+if __name__ == '__main__':
+    main()

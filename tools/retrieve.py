@@ -1,0 +1,88 @@
+"""Rank a gallery of chips for each query chip with a trained model.
+
+    python tools/retrieve.py CONFIG CHECKPOINT --query IMG_OR_DIR
+        --gallery DIR [--topk 10] [--out DIR] [--batch-size 32]
+        [--query-modality optical|sar] [--gallery-modality optical|sar]
+        [--device cpu] [--cfg-options KEY=VALUE ...]
+
+The modality of a chip comes from its HOSS file name
+(``PPPP_sXXcY_{RGB|SAR}.tif``), or, for other names, from
+``--query-modality`` / ``--gallery-modality``. Prints, for each query, its
+top-k gallery files with their cosine distances (L2-normalised features)
+and, with ``--out``, writes ``OUT/<query name>.png``: the query and its
+top-k chips (frames: green same id, red other id, none when unknown).
+"""
+import argparse
+import os.path as osp
+
+from mmengine.config import DictAction
+from mmengine.utils import ProgressBar
+
+from sdfnet_mm.apis import ReIDInferencer, inference_config
+from sdfnet_mm.visualization import Chip, draw_ranked_list, save_ranked_list
+
+MODALITY_CHOICES = ('optical', 'sar')
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Rank a gallery for query chips')
+    parser.add_argument('config', help='model config file')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--query', required=True,
+                        help='a query chip or a folder of chips')
+    parser.add_argument('--gallery', required=True,
+                        help='a folder of gallery chips')
+    parser.add_argument('--topk', type=int, default=10,
+                        help='gallery chips listed per query')
+    parser.add_argument('--out', help='folder for one picture per query')
+    parser.add_argument('--query-modality', choices=MODALITY_CHOICES,
+                        help='modality of queries without a HOSS name')
+    parser.add_argument('--gallery-modality', choices=MODALITY_CHOICES,
+                        help='modality of gallery chips without a HOSS name')
+    parser.add_argument('--batch-size', type=int, default=32)
+    parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config settings')
+    return parser.parse_args(argv)
+
+
+def chips(results: dict) -> list:
+    """One :class:`Chip` per inferencer result (unknown ids as None)."""
+    return [
+        Chip(path, int(modality), int(identity) if known else None)
+        for path, modality, identity, known in zip(
+            results['paths'], results['modalities'], results['ids'],
+            results['id_known'])
+    ]
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    inferencer = ReIDInferencer(
+        inference_config(args.config, args.cfg_options), args.checkpoint,
+        args.device)
+    query = inferencer(args.query, batch_size=args.batch_size,
+                       modality=args.query_modality)
+    gallery = inferencer(args.gallery, batch_size=args.batch_size,
+                         modality=args.gallery_modality)
+    index, distance = inferencer.rank(query['features'],
+                                      gallery['features'], args.topk)
+    query_chips, gallery_chips = chips(query), chips(gallery)
+    for chip, row, dist in zip(query_chips, index, distance):
+        print(f'query {chip.path}')
+        for rank, (item, value) in enumerate(zip(row, dist), start=1):
+            print(f'  {rank:3d}  {value:.4f}  {gallery_chips[item].path}')
+    if args.out:
+        progress = ProgressBar(len(query_chips))
+        for chip, row, dist in zip(query_chips, index, distance):
+            picture = draw_ranked_list(chip, [gallery_chips[i] for i in row],
+                                       dist)
+            name = osp.splitext(osp.basename(chip.path))[0]
+            save_ranked_list(picture, osp.join(args.out, f'{name}.png'))
+            progress.update()
+        print(f'\npictures written to {args.out}')
+
+
+if __name__ == '__main__':
+    main()
