@@ -7,19 +7,18 @@ Several processes: ``bash tools/dist_train.sh CONFIG NPROC [args]`` (torchrun;
 gloo on CPU, NCCL on GPU).
 """
 import argparse
-import os
-import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.runner import Runner
 
-from sdfnet_mm.utils.launch import setup_amp, setup_launcher
+from sdfnet_mm.utils.launch import (add_runner_arguments,
+                                    apply_runner_arguments, setup_amp)
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Train a ReID model')
     parser.add_argument('config', help='train config file path')
-    parser.add_argument('--work-dir', help='where to save logs and models')
+    add_runner_arguments(parser)
     parser.add_argument(
         '--resume', nargs='?', type=str, const='auto',
         help='resume from CKPT, or from the latest checkpoint in the work '
@@ -28,25 +27,12 @@ def parse_args(argv=None):
                         help='mixed precision (fp16 on GPU, bf16 on CPU)')
     parser.add_argument('--no-validate', action='store_true',
                         help='skip validation during training')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config settings, e.g. '
-        'train_dataloader.dataset.data_root=DIR')
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'])
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args(argv)
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    return parser.parse_args(argv)
 
 
 def merge_args(cfg: Config, args) -> Config:
     """Apply the command line to the config (OpenMMLab conventions)."""
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    setup_launcher(cfg, args.launcher)
-    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
-        'work_dirs', osp.splitext(osp.basename(args.config))[0])
+    apply_runner_arguments(cfg, args, args.config)
     if args.amp:
         setup_amp(cfg)
     if args.resume == 'auto':

@@ -6,13 +6,43 @@ AMP (``AmpOptimWrapper``). Here, without CUDA, processes started by torchrun
 join a ``gloo`` group and the model is wrapped with ``device_ids=None``;
 ``--amp`` becomes bfloat16 autocast. With CUDA, MMEngine's own path is kept.
 """
+import argparse
 import os
+import os.path as osp
 
 import torch
 import torch.distributed as dist
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 
 from sdfnet_mm.engine.optimizers import CPUAutocastOptimWrapper
+from .config_options import check_config_options
+
+
+def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
+    """The OpenMMLab arguments shared by the tools: ``--work-dir``,
+    ``--cfg-options``, ``--launcher`` and ``--local-rank``."""
+    parser.add_argument('--work-dir', help='where to save logs and models')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, e.g. '
+        'train_dataloader.dataset.data_root=DIR')
+    parser.add_argument('--launcher', default='none',
+                        choices=['none', 'pytorch', 'slurm', 'mpi'])
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def apply_runner_arguments(cfg: Config, args: argparse.Namespace,
+                           config_path: str) -> None:
+    """Merge ``--cfg-options`` (refusing keys the config cannot use, see
+    :func:`check_config_options`), set up the launcher and the work dir
+    (``work_dirs/<config name>`` unless given)."""
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    if args.cfg_options:
+        check_config_options(cfg, args.cfg_options, config_path)
+        cfg.merge_from_dict(args.cfg_options)
+    setup_launcher(cfg, args.launcher)
+    cfg.work_dir = args.work_dir or cfg.get('work_dir') or osp.join(
+        'work_dirs', osp.splitext(osp.basename(config_path))[0])
 
 
 def setup_launcher(cfg: Config, launcher: str) -> None:

@@ -42,14 +42,22 @@ def tiny_options(hoss_root, epochs: int = 2) -> list:
     ]
 
 
-def run_tool(args, timeout=300, env=None) -> subprocess.CompletedProcess:
-    """Run a tool from the repository root; fail with its output."""
-    full_env = {**os.environ, 'PYTHONPATH': str(REPO), 'OMP_NUM_THREADS': '1',
-                'PATH': f'{Path(sys.executable).parent}:{os.environ["PATH"]}',
-                **(env or {})}
-    done = subprocess.run([str(a) for a in args], cwd=REPO, env=full_env,
+def tool_env(extra=None) -> dict:
+    """The environment of the tools: this venv, one thread (runs repeat)."""
+    return {**os.environ, 'PYTHONPATH': str(REPO), 'OMP_NUM_THREADS': '1',
+            'PATH': f'{Path(sys.executable).parent}:{os.environ["PATH"]}',
+            **(extra or {})}
+
+
+def run_tool(args, timeout=300, env=None,
+             check=True) -> subprocess.CompletedProcess:
+    """Run a tool from the repository root; unless ``check`` is False,
+    fail with its output when it fails."""
+    done = subprocess.run([str(a) for a in args], cwd=REPO, env=tool_env(env),
                           capture_output=True, text=True, timeout=timeout)
-    assert done.returncode == 0, (done.stdout[-3000:] + done.stderr[-5000:])
+    if check:
+        assert done.returncode == 0, (done.stdout[-3000:] +
+                                      done.stderr[-5000:])
     return done
 
 
@@ -58,13 +66,15 @@ def python_tool(script, *args, **kwargs):
 
 
 def scalars(work_dir: Path) -> list:
-    """The rows of scalars.json of a run (training and validation)."""
-    (path, ) = work_dir.glob('*/vis_data/scalars.json')
+    """The rows of scalars.json of the newest run in ``work_dir``
+    (training and validation)."""
+    path = sorted(work_dir.glob('*/vis_data/scalars.json'))[-1]
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
 def read_test_metrics(work_dir: Path) -> dict:
-    """The metrics a tools/test.py run wrote (its newest timestamp)."""
-    runs = sorted(work_dir.glob('*/vis_data/*.json'))
+    """The metrics a tools/test.py run wrote: the Runner's
+    ``<timestamp>/<timestamp>.json`` of its newest run."""
+    runs = sorted(work_dir.glob('*/[0-9]*_[0-9]*.json'))
     rows = [json.loads(line) for line in runs[-1].read_text().splitlines()]
     return {k: v for k, v in rows[-1].items() if k.startswith('reid/')}
