@@ -10,7 +10,7 @@ match, top-k gallery files) of every setting as JSON, for
 import argparse
 import os.path as osp
 
-from mmengine.config import Config
+from mmengine.config import Config, ConfigDict
 from mmengine.dist import is_main_process
 from mmengine.runner import Runner
 
@@ -39,7 +39,9 @@ def merge_args(cfg: Config, args) -> Config:
         if 'tta_model' not in cfg or 'tta_pipeline' not in cfg:
             raise KeyError(f'--tta: {args.config} defines no tta_model / '
                            'tta_pipeline')
-        cfg.model = dict(**cfg.tta_model, module=cfg.model)
+        # to_dict(): the type by import path; unpacking the lazy ConfigDict
+        # would put the class itself in, which the config dump cannot print.
+        cfg.model = ConfigDict(**cfg.tta_model.to_dict(), module=cfg.model)
         cfg.test_dataloader.dataset.pipeline = cfg.tta_pipeline
     if args.out:
         cfg.test_evaluator.update(per_query_out=args.out, topk=args.topk)
