@@ -19,5 +19,10 @@ $(STAMP): setup.py requirements/runtime.txt requirements/tests.txt requirements/
 test: setup
 	$(PY) -m pytest tests
 
+# Synthetic data (if missing), chance level, CPU training, evaluation and a
+# ranked-list picture in work_dirs/demo (tools/demo.py).
+demo: setup
+	$(PY) tools/demo.py
+
 clean-venv:
 	rm -rf $(VENV)

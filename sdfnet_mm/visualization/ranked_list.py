@@ -106,7 +106,7 @@ def draw_ranked_list(query: Chip,
                             _identity_text(query.identity)])]
     for rank, (item, distance) in enumerate(zip(gallery, distances), 1):
         tiles.append((item, _frame_colour(query, item), [
-            f'#{rank}', f'd {distance:.3f}', MODALITY_NAMES[item.modality],
+            f'#{rank}', f'd {distance:.3g}', MODALITY_NAMES[item.modality],
             _identity_text(item.identity)
         ]))
     chips = [_scaled(read_display_chip(chip), height) for chip, _, _ in tiles]

@@ -101,3 +101,24 @@ def test_evaluation_same_from_one_and_two_processes(trained_run, hoss_root,
     # And the numbers equal the last validation of the training run.
     last_val = [r for r in scalars(work_dir) if 'reid/all_mAP' in r][-1]
     assert abs(one['reid/all_mAP'] - last_val['reid/all_mAP']) < 1e-4
+
+
+def test_test_tool_flip_tta(trained_run, hoss_root, tmp_path):
+    """--tta (features of each chip and its flip averaged, see
+    test_reid_model.py) runs through the tool and reports every key."""
+    work_dir, _ = trained_run
+    checkpoint = work_dir / 'epoch_2.pth'
+    options = tiny_options(hoss_root)
+    plain = python_tool('tools/test.py', DEMO_CONFIG, checkpoint,
+                        '--work-dir', tmp_path / 'plain', '--cfg-options',
+                        *options)
+    tta = python_tool('tools/test.py', DEMO_CONFIG, checkpoint, '--tta',
+                      '--work-dir', tmp_path / 'tta', '--cfg-options',
+                      *options)
+    assert '| all (All) |' in plain.stdout and '| all (All) |' in tta.stdout
+    one = read_test_metrics(tmp_path / 'plain')
+    two = read_test_metrics(tmp_path / 'tta')
+    assert one.keys() == two.keys()
+    assert two['reid/all_num_queries'] == one['reid/all_num_queries'] == 31
+    for prefix in ('all', 'o2s', 's2o'):
+        assert 0 < two[f'reid/{prefix}_mAP'] <= 100
