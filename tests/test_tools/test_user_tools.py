@@ -291,7 +291,8 @@ def test_retrieve_tool(tiny, hoss_root, tmp_path, inferencer, query_results,
 
 
 def test_export_onnx_tool(tiny, tmp_path, inferencer, query_results):
-    options, _, checkpoint = tiny
+    options, cfg, checkpoint = tiny
+    height, width = cfg.model.backbone.img_size
     onnx_file = tmp_path / 'model.onnx'
     done = python_tool('tools/deploy/export_onnx.py', DEMO_CONFIG,
                        checkpoint, '--out', onnx_file, '--batch', 4,
@@ -302,7 +303,7 @@ def test_export_onnx_tool(tiny, tmp_path, inferencer, query_results):
     session = onnxruntime.InferenceSession(
         str(onnx_file), providers=['CPUExecutionProvider'])
     inputs = {arg.name: arg.shape for arg in session.get_inputs()}
-    assert inputs == {'images': ['batch', 3, 256, 128],
+    assert inputs == {'images': ['batch', 3, height, width],
                       'modality': ['batch'], 'ship_size': ['batch', 3]}
     assert [out.name for out in session.get_outputs()] == ['features']
 

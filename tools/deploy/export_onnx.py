@@ -8,7 +8,7 @@ Graph inputs (dynamic batch axis ``batch``):
 
 - ``images``: (B, 3, H, W) float32, normalised as by the model's data
   preprocessor (ImageNet mean/std on RGB 0-255); H, W = the backbone's
-  ``img_size`` (256, 128);
+  ``img_size`` (e.g. 256, 128);
 - ``modality``: (B,) int64, 0 optical, 1 SAR;
 - ``ship_size``: (B, 3) float32, the ship-size vector
   (``sdfnet_mm.datasets.ship_size_vector``); absent from the graph when the
