@@ -1,7 +1,7 @@
 """Speed and memory of the ReID metric against the per-query NumPy loop.
 
-    python benchmarks/bench_metric.py            # all four cases (~15 min)
-    python benchmarks/bench_metric.py --quick    # 2k x 20k random (~2 min)
+    python benchmarks/bench_metric.py            # all four cases (~10 min)
+    python benchmarks/bench_metric.py --quick    # 2k x 20k random (~1.5 min)
 
 Data: dimension 768 (float32), cosine distance; the gallery has one
 identity per 20 items and 10% distractors (id -1); every query has at least
@@ -35,16 +35,16 @@ At 10k x 100k both loops run on the first queries only and their times are
 extrapolated linearly (marked ``*``).
 
 Columns: wall seconds, best of ``--repeats`` runs after a warm-up (one run
-at 10k x 100k and for ``eval_func``); ``rank s`` = total minus the time of the same distance rows
-alone (measured in the same process); peak MB = the process's peak RSS
-(``resource.getrusage(RUSAGE_SELF).ru_maxrss``) minus its RSS just before
-the method starts, once the features exist (``/proc/self/statm``); mAP and
-R1 in percent over the listed queries; speedups of the metric, end to end
-over ``eval_func`` and over the lean loop, and for the ranking stage over
-the lean loop. The run asserts that all three give the same mAP, R1/5/10
-and mINP (within 1e-6) on the same queries. The last line is the
-end-to-end speedup over ``eval_func`` in the quick case (the issue's
-reference: the loop ReID toolkits commonly use).
+at 10k x 100k and for ``eval_func``); ``rank s`` = total minus the time of
+the same distance rows alone (measured in the same process); peak MB = the
+process's peak RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) minus
+its RSS just before the method starts, once the features exist
+(``/proc/self/statm``); mAP and R1 in percent over the listed queries;
+speedups of the metric, end to end over ``eval_func`` and over the lean
+loop, and for the ranking stage over the lean loop. The run asserts that
+all three give the same mAP, R1/5/10 and mINP (within 1e-6) on the same
+queries. The last line is the end-to-end speedup over ``eval_func`` in the
+quick case (the issue's reference: the loop ReID toolkits commonly use).
 """
 import argparse
 import json
@@ -145,14 +145,19 @@ def rates(aps, inps, firsts) -> dict:
     return result
 
 
+def query_chunks(num_queries: int, num_gallery: int):
+    """Index tensors of the first ``num_queries`` queries in the metric's
+    chunks."""
+    return torch.arange(num_queries).split(default_chunk_size(num_gallery))
+
+
 def distance_seconds(split, num_queries: int) -> float:
     """Time to compute the first ``num_queries`` distance rows in the
     metric's chunks (what both methods spend on distances)."""
     query, _, _, gallery, _, _ = split
     start = time.perf_counter()
     rows = DistanceRows(query, gallery)
-    for queries in torch.arange(num_queries).split(
-            default_chunk_size(len(gallery))):
+    for queries in query_chunks(num_queries, len(gallery)):
         rows(queries)
     return time.perf_counter() - start
 
@@ -164,8 +169,7 @@ def loop_method(split, num_queries: int):
     rows = DistanceRows(query, gallery)
     gallery_ids = gallery_ids.numpy()
     dist_seconds, per_query = 0.0, ([], [], [])
-    for queries in torch.arange(num_queries).split(
-            default_chunk_size(len(gallery))):
+    for queries in query_chunks(num_queries, len(gallery)):
         tick = time.perf_counter()
         dist = rows(queries).numpy()
         dist_seconds += time.perf_counter() - tick
@@ -202,8 +206,8 @@ def eval_func_method(split, num_queries: int):
     rows = DistanceRows(query, gallery)
     tick = time.perf_counter()
     distmat = np.concatenate([
-        rows(queries).numpy() for queries in torch.arange(num_queries).split(
-            default_chunk_size(len(gallery)))
+        rows(queries).numpy()
+        for queries in query_chunks(num_queries, len(gallery))
     ])
     dist_seconds = time.perf_counter() - tick
     return eval_func(distmat, query_ids[:num_queries].numpy(),

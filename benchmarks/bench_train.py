@@ -1,7 +1,7 @@
 """Train-step and inference speed of SDF-Net against the plain ViT on CPU.
 
-    python benchmarks/bench_train.py            # ViT-B/16 batch 32 + demo model
-    python benchmarks/bench_train.py --quick    # ViT-B/16 batch 8, < 90 s
+    python benchmarks/bench_train.py          # ViT-B/16 batch 32, demo model
+    python benchmarks/bench_train.py --quick  # ViT-B/16 batch 8, < 90 s
 
 Each single case runs in its own process (so its peak RSS is its own) on
 random inputs at the model's input size (ViT-B/16: 256x128, demo: 256x64);
