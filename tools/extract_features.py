@@ -21,27 +21,22 @@ import argparse
 import os.path as osp
 
 import numpy as np
-from mmengine.config import DictAction
 from mmengine.utils import mkdir_or_exist
 
-from sdfnet_mm.apis import ReIDInferencer, inference_config
-
-MODALITY_CHOICES = ('optical', 'sar')
+from sdfnet_mm.utils import register_all_modules
+from sdfnet_mm.utils.inference_arguments import (MODALITY_CHOICES,
+                                                 add_inference_arguments,
+                                                 build_inferencer)
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Extract ReID features of a folder of chips')
-    parser.add_argument('config', help='model config file')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    add_inference_arguments(parser)
     parser.add_argument('folder', help='folder of .tif chips')
     parser.add_argument('--out', required=True, help='output .npz file')
     parser.add_argument('--modality', choices=MODALITY_CHOICES,
                         help='modality of chips without a HOSS name')
-    parser.add_argument('--batch-size', type=int, default=32)
-    parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config settings')
     return parser.parse_args(argv)
 
 
@@ -52,9 +47,8 @@ def main(argv=None) -> None:
     if not osp.isdir(args.folder):
         raise FileNotFoundError(f'{args.folder}: not a folder; expected a '
                                 'folder of .tif chips')
-    inferencer = ReIDInferencer(
-        inference_config(args.config, args.cfg_options), args.checkpoint,
-        args.device)
+    register_all_modules(init_default_scope=False)
+    inferencer = build_inferencer(args)
     results = inferencer(args.folder, batch_size=args.batch_size,
                          modality=args.modality)
     mkdir_or_exist(osp.dirname(osp.abspath(args.out)))

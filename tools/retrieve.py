@@ -15,20 +15,19 @@ top-k chips (frames: green same id, red other id, none when unknown).
 import argparse
 import os.path as osp
 
-from mmengine.config import DictAction
 from mmengine.utils import ProgressBar
 
-from sdfnet_mm.apis import ReIDInferencer, inference_config
+from sdfnet_mm.utils import register_all_modules
+from sdfnet_mm.utils.inference_arguments import (MODALITY_CHOICES,
+                                                 add_inference_arguments,
+                                                 build_inferencer)
 from sdfnet_mm.visualization import Chip, draw_ranked_list, save_ranked_list
-
-MODALITY_CHOICES = ('optical', 'sar')
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Rank a gallery for query chips')
-    parser.add_argument('config', help='model config file')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    add_inference_arguments(parser)
     parser.add_argument('--query', required=True,
                         help='a query chip or a folder of chips')
     parser.add_argument('--gallery', required=True,
@@ -40,10 +39,6 @@ def parse_args(argv=None):
                         help='modality of queries without a HOSS name')
     parser.add_argument('--gallery-modality', choices=MODALITY_CHOICES,
                         help='modality of gallery chips without a HOSS name')
-    parser.add_argument('--batch-size', type=int, default=32)
-    parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config settings')
     return parser.parse_args(argv)
 
 
@@ -59,9 +54,8 @@ def chips(results: dict) -> list:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    inferencer = ReIDInferencer(
-        inference_config(args.config, args.cfg_options), args.checkpoint,
-        args.device)
+    register_all_modules(init_default_scope=False)
+    inferencer = build_inferencer(args)
     query = inferencer(args.query, batch_size=args.batch_size,
                        modality=args.query_modality)
     gallery = inferencer(args.gallery, batch_size=args.batch_size,

@@ -15,6 +15,7 @@ from mmengine.dist import is_main_process
 from mmengine.runner import Runner
 
 from sdfnet_mm.evaluation import format_results_table
+from sdfnet_mm.utils import register_all_modules
 from sdfnet_mm.utils.launch import (add_runner_arguments,
                                     apply_runner_arguments)
 
@@ -50,6 +51,7 @@ def merge_args(cfg: Config, args) -> Config:
 
 def main(argv=None) -> dict:
     args = parse_args(argv)
+    register_all_modules(init_default_scope=False)
     cfg = merge_args(Config.fromfile(args.config), args)
     if not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'checkpoint {args.checkpoint} not found; '

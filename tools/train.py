@@ -11,6 +11,7 @@ import argparse
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from sdfnet_mm.utils import register_all_modules
 from sdfnet_mm.utils.launch import (add_runner_arguments,
                                     apply_runner_arguments, setup_amp)
 
@@ -46,6 +47,7 @@ def merge_args(cfg: Config, args) -> Config:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
+    register_all_modules(init_default_scope=False)
     cfg = merge_args(Config.fromfile(args.config), args)
     runner = Runner.from_cfg(cfg)
     runner.train()

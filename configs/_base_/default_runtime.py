@@ -6,7 +6,8 @@ from mmengine.hooks import (CheckpointHook, DistSamplerSeedHook, IterTimerHook,
 from mmengine.runner import LogProcessor
 from mmengine.visualization import LocalVisBackend, Visualizer
 
-from sdfnet_mm.engine import EpochSeedHook
+from sdfnet_mm.engine import (EpochSeedHook, IdentityCountCheckHook,
+                              ProcessSetupHook)
 
 default_scope = 'sdfnet_mm'
 
@@ -14,16 +15,22 @@ default_hooks = dict(
     timer=dict(type=IterTimerHook),
     logger=dict(type=LoggerHook, interval=10),
     param_scheduler=dict(type=ParamSchedulerHook),
-    # atomic_local (registered by `import sdfnet_mm`): a kill during a save
+    # atomic_local (registered by ProcessSetupHook): a kill during a save
     # never leaves a truncated checkpoint or `last_checkpoint` behind.
     checkpoint=dict(type=CheckpointHook, interval=5, max_keep_ckpts=2,
                     save_best='reid/all_mAP', rule='greater',
                     backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type=DistSamplerSeedHook),
 )
-# Each epoch's randomness from (seed, epoch): a resumed run repeats an
-# uninterrupted one.
-custom_hooks = [dict(type=EpochSeedHook)]
+# Process set-up (warning filters, the atomic_local backend, checkpoint
+# pickling) before a run; the classifier width checked against the training
+# identities; each epoch's randomness from (seed, epoch), so that a resumed
+# run repeats an uninterrupted one.
+custom_hooks = [
+    dict(type=ProcessSetupHook),
+    dict(type=IdentityCountCheckHook),
+    dict(type=EpochSeedHook),
+]
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),

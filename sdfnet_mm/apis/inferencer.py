@@ -13,32 +13,14 @@ from mmengine.runner import load_checkpoint
 from mmpretrain.apis import BaseInferencer
 from mmpretrain.structures import DataSample
 
-from sdfnet_mm.datasets.hoss import parse_hoss_name, read_chip_header
-from sdfnet_mm.datasets.modality import MODALITY_NAMES
-from sdfnet_mm.datasets.ship_size import ship_size_vector
+from sdfnet_mm.chips import (parse_hoss_name, read_chip_header,
+                             ship_size_vector)
 from sdfnet_mm.evaluation import pairwise_distance
 from sdfnet_mm.registry import TRANSFORMS
+from sdfnet_mm.structures import ModalityLike, parse_modality
 
-ModalityType = Union[int, str, None]
 #: File extensions taken from a folder input.
 CHIP_EXTENSIONS = ('.tif', '.tiff')
-#: Accepted spellings of a modality argument.
-MODALITY_OF_NAME = {
-    name.lower(): code
-    for code, name in MODALITY_NAMES.items()
-}
-
-
-def parse_modality(modality: ModalityType) -> Optional[int]:
-    """``'optical'`` / ``'sar'`` (any case), 0 / 1 or None -> 0, 1 or None."""
-    if modality is None:
-        return None
-    if isinstance(modality, str) and modality.lower() in MODALITY_OF_NAME:
-        return MODALITY_OF_NAME[modality.lower()]
-    if not isinstance(modality, (str, bool)) and modality in MODALITY_NAMES:
-        return int(modality)
-    raise ValueError(f'modality={modality!r}; expected one of '
-                     f"{sorted(MODALITY_OF_NAME)} or {sorted(MODALITY_NAMES)}")
 
 
 def inference_config(config: Union[str, Config],
@@ -139,21 +121,20 @@ class ReIDInferencer(BaseInferencer):
         return paths
 
     @staticmethod
-    def data_info(path: str, modality: ModalityType = None) -> dict:
+    def data_info(path: str, modality: Optional[int] = None) -> dict:
         """The data info of one chip, as the test pipeline expects it.
 
-        ``modality`` is used when the file name is not a HOSS name; the
-        identity of such a chip is unknown (``None``).
+        ``modality`` (0 / 1, None: unknown) is used when the file name is
+        not a HOSS name; the identity of such a chip is unknown (``None``).
 
         Raises:
             ValueError: naming ``path`` when the name gives no modality and
                 none is passed, or when the file is not a chip of it.
         """
         try:
-            parsed = parse_hoss_name(path)
-            identity, code = parsed['identity'], parsed['modality']
+            identity, code = parse_hoss_name(path)
         except ValueError:
-            code = parse_modality(modality)
+            code = modality
             if code is None:
                 raise ValueError(
                     f'{path}: the modality is unknown: the file name is not '
@@ -168,12 +149,13 @@ class ReIDInferencer(BaseInferencer):
     def preprocess(self,
                    inputs: List[str],
                    batch_size: int = 1,
-                   modality: ModalityType = None):
+                   modality: Optional[ModalityLike] = None):
         """Batches of the test pipeline's outputs, collated.
 
         Every chip's name and header are checked before the first batch.
         """
-        modality = parse_modality(modality)
+        if modality is not None:
+            modality = parse_modality(modality, 'ReIDInferencer modality')
         infos = [self.data_info(path, modality) for path in inputs]
         return super().preprocess(infos, batch_size=batch_size)
 

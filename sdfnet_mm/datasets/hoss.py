@@ -1,6 +1,6 @@
 """HOSS ReID on disk: parse the split folders into a data list.
 
-Layout (see ``reference/METHOD.md`` §1)::
+Layout (see ``docs/method.md`` §1)::
 
     data_root/
       bounding_box_train/   PPPP_sXXcY_{RGB|SAR}.tif
@@ -13,71 +13,14 @@ pixels are decoded by :class:`~sdfnet_mm.datasets.transforms.LoadHOSSImage`.
 """
 import os
 import os.path as osp
-import re
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence
 
 from mmengine.dataset import BaseDataset
-from PIL import Image
 
+from sdfnet_mm.chips import (chip_size_m, parse_hoss_name, read_chip_header,
+                             ship_size_vector)
 from sdfnet_mm.registry import DATASETS
-from .modality import OPTICAL, SAR
-from .ship_size import chip_size_m, ship_size_vector
-
-#: ``PPPP_sXXcY_{RGB|SAR}.tif``: ship id, acquisition sequence, capture.
-IDENTITY_NAME = re.compile(r'^(\d+)_s(\d+)c(\d+)_(RGB|SAR)\.tif$')
-#: ``-1_NNNN_{RGB|SAR}.tif``: a distractor (id -1, never a match).
-DISTRACTOR_NAME = re.compile(r'^-1_(\d+)_(RGB|SAR)\.tif$')
-MODALITY_OF_SUFFIX = {'RGB': OPTICAL, 'SAR': SAR}
-#: PIL image mode each modality must have: uint8 RGB, float32 single band.
-EXPECTED_MODE = {OPTICAL: 'RGB', SAR: 'F'}
-
-#: Evaluation settings: All, optical queries vs SAR gallery, and reverse.
-SETTINGS = ('all', 'o2s', 's2o')
-
-
-def parse_hoss_name(path: str) -> Dict:
-    """Identity, modality, sequence and capture from a HOSS file name.
-
-    Raises:
-        ValueError: naming ``path`` when the name follows neither
-            ``PPPP_sXXcY_{RGB|SAR}.tif`` nor ``-1_NNNN_{RGB|SAR}.tif``.
-    """
-    name = osp.basename(path)
-    match = IDENTITY_NAME.match(name)
-    if match:
-        pid, seq, cap, suffix = match.groups()
-        return dict(identity=int(pid), sequence=int(seq), capture=int(cap),
-                    modality=MODALITY_OF_SUFFIX[suffix])
-    match = DISTRACTOR_NAME.match(name)
-    if match:
-        return dict(identity=-1, sequence=-1, capture=-1,
-                    modality=MODALITY_OF_SUFFIX[match.group(2)])
-    raise ValueError(
-        f'{path}: file name does not parse; expected '
-        "'PPPP_sXXcY_RGB.tif' / 'PPPP_sXXcY_SAR.tif' (ship id, sequence, "
-        "capture) or '-1_NNNN_{RGB|SAR}.tif' (distractor)")
-
-
-def read_chip_header(path: str, modality: int) -> Tuple[int, int]:
-    """(height, width) in pixels from the TIFF header, checking its type.
-
-    Raises:
-        ValueError: naming ``path`` when it cannot be read or its pixel type
-            is not uint8 RGB (optical) / float32 single band (SAR).
-    """
-    try:
-        with Image.open(path) as img:
-            mode, (width, height) = img.mode, img.size
-    except (OSError, SyntaxError) as err:
-        raise ValueError(f'{path}: cannot read the image header ({err}); '
-                         'expected a TIFF chip') from err
-    expected = EXPECTED_MODE[modality]
-    if mode != expected:
-        kind = ('uint8 RGB (3 bands)'
-                if modality == OPTICAL else 'float32 (1 band)')
-        raise ValueError(f'{path}: PIL mode {mode!r}, expected {expected!r} '
-                         f'({kind}) for this modality')
-    return height, width
+from sdfnet_mm.structures import CROSS_MODAL
 
 
 @DATASETS.register_module()
@@ -95,8 +38,8 @@ class HOSSDataset(BaseDataset):
     Each data info holds ``img_path``, ``gt_label`` (train: ids relabelled
     0..N-1 in sorted order; test: the id in the file name, -1 for
     distractors), ``identity`` (the id in the file name), ``modality``
-    (0 optical, 1 SAR), ``sequence``, ``capture``, ``chip_size_px`` and
-    ``chip_size_m`` as (H, W), ``ship_size`` (the SSE 3-vector) and, for the
+    (0 optical, 1 SAR), ``chip_size_m`` as (H, W) in metres, ``ship_size``
+    (the SSE 3-vector) and, for the
     test splits, ``is_query`` and ``settings`` (the evaluation settings among
     ``('all', 'o2s', 's2o')`` whose folders list the file).
     """
@@ -116,7 +59,7 @@ class HOSSDataset(BaseDataset):
                         ('subset/S2O/bounding_box_test', False))},
     }
     #: Settings whose folders are optional for the ``'test'`` split.
-    OPTIONAL_SETTINGS = ('o2s', 's2o')
+    OPTIONAL_SETTINGS = tuple(CROSS_MODAL)
 
     def __init__(self,
                  data_root: str,
@@ -187,17 +130,13 @@ class HOSSDataset(BaseDataset):
         return data_list
 
     def _parse_item(self, path: str, is_query: bool) -> dict:
-        parsed = parse_hoss_name(path)
-        modality = parsed['modality']
+        identity, modality = parse_hoss_name(path)
         height, width = read_chip_header(path, modality)
         return dict(
             img_path=path,
-            gt_label=parsed['identity'],
-            identity=parsed['identity'],
+            gt_label=identity,
+            identity=identity,
             modality=modality,
-            sequence=parsed['sequence'],
-            capture=parsed['capture'],
-            chip_size_px=(height, width),
             chip_size_m=chip_size_m(height, width, modality),
             ship_size=ship_size_vector(height, width, modality),
             is_query=is_query,

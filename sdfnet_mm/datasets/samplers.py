@@ -7,7 +7,7 @@ from mmengine.dist import get_dist_info, sync_random_seed
 from torch.utils.data import Sampler
 
 from sdfnet_mm.registry import DATA_SAMPLERS
-from .modality import OPTICAL, SAR
+from sdfnet_mm.structures import parse_modality
 
 
 @DATA_SAMPLERS.register_module()
@@ -86,10 +86,9 @@ class CrossModalIdentitySampler(Sampler):
         groups: Dict[int, tuple] = {}
         for index in range(len(dataset)):
             info = dataset.get_data_info(index)
-            label, modality = int(info['gt_label']), int(info['modality'])
-            if modality not in (OPTICAL, SAR):
-                raise ValueError(f"{info.get('img_path')}: modality "
-                                 f'{modality}; expected 0 (optical) or 1 (SAR)')
+            label = int(info['gt_label'])
+            modality = parse_modality(info['modality'],
+                                      str(info.get('img_path', index)))
             groups.setdefault(label, ([], []))[modality].append(index)
         if self.incomplete_ids == 'drop':
             groups = {k: v for k, v in groups.items() if v[0] and v[1]}

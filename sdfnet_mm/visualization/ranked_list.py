@@ -20,8 +20,8 @@ import mmcv
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from sdfnet_mm.datasets.modality import MODALITY_NAMES
-from sdfnet_mm.datasets.transforms import LoadHOSSImage
+from sdfnet_mm.chips import read_chip_rgb
+from sdfnet_mm.structures import MODALITY_NAMES, PerQueryResult
 
 #: RGB colours.
 BACKGROUND = (255, 255, 255)
@@ -35,9 +35,6 @@ LINE_HEIGHT = 12
 LABEL_LINES = 4
 MARGIN = 4
 QUERY_GAP = 16
-
-_DISPLAY_LOADER = LoadHOSSImage(sar_to_rgb='log')
-
 
 class Chip(NamedTuple):
     """A chip to show.
@@ -55,8 +52,7 @@ class Chip(NamedTuple):
 
 def read_display_chip(chip: Chip) -> np.ndarray:
     """The chip as (H, W, 3) uint8 RGB; SAR with the dB stretch."""
-    return _DISPLAY_LOADER(dict(img_path=chip.path,
-                                modality=chip.modality))['img']
+    return read_chip_rgb(chip.path, chip.modality, sar_method='log')
 
 
 def _scaled(image: np.ndarray, height: int) -> np.ndarray:
@@ -133,6 +129,17 @@ def draw_ranked_list(query: Chip,
             draw.text((int(left) + 1, MARGIN + line * LINE_HEIGHT), text,
                       fill=TEXT_COLOUR, font=font)
     return np.asarray(picture)
+
+
+def draw_query_result(result: PerQueryResult, topk: Optional[int] = None,
+                      height: int = 128) -> np.ndarray:
+    """:func:`draw_ranked_list` of one query of a per-query result file,
+    with its first ``topk`` gallery items (all when None)."""
+    items = result.topk[:topk]
+    return draw_ranked_list(
+        Chip(result.query, result.query_modality, result.query_id),
+        [Chip(item.path, item.modality, item.id) for item in items],
+        [item.distance for item in items], height)
 
 
 def save_ranked_list(image: np.ndarray, path: str) -> None:

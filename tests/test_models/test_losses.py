@@ -80,10 +80,9 @@ LABEL_CASES = {
 }
 
 
-@pytest.mark.parametrize('loss_type, weighted', [
-    ('SoftMarginTripletLoss', False), ('WeightedTripletLoss', True)])
+@pytest.mark.parametrize('mining', ['hard', 'weighted'])
 @pytest.mark.parametrize('case', sorted(LABEL_CASES))
-def test_triplet_against_loop(loss_type, weighted, case):
+def test_triplet_against_loop(mining, case):
     torch.manual_seed(0)
     labels = torch.tensor(LABEL_CASES[case])
     leaf = torch.randn(len(labels), 6, dtype=torch.float64,
@@ -91,9 +90,10 @@ def test_triplet_against_loop(loss_type, weighted, case):
     features = leaf
     if case == 'duplicated samples':
         features = torch.cat([leaf[:1], leaf[:1], leaf[2:]])
-    loss = MODELS.build(dict(type=loss_type, loss_weight=2.0))(features,
-                                                               labels)
-    expected = 2.0 * loop_triplet(features.detach(), labels, weighted)
+    loss = MODELS.build(dict(type='TripletLoss', mining=mining,
+                             loss_weight=2.0))(features, labels)
+    expected = 2.0 * loop_triplet(features.detach(), labels,
+                                  mining == 'weighted')
     assert loss.item() == pytest.approx(expected, rel=1e-9, abs=1e-12)
     loss.backward()  # differentiable in every case, also when it is zero
     assert torch.isfinite(leaf.grad).all()
@@ -101,10 +101,15 @@ def test_triplet_against_loop(loss_type, weighted, case):
 
 def test_triplet_single_identity_is_zero():
     features = torch.randn(4, 3, requires_grad=True)
-    for loss_type in ('SoftMarginTripletLoss', 'WeightedTripletLoss'):
-        loss = MODELS.build(dict(type=loss_type))(features,
-                                                  torch.tensor([1, 1, 1, 1]))
+    for mining in ('hard', 'weighted'):
+        loss = MODELS.build(dict(type='TripletLoss', mining=mining))(
+            features, torch.tensor([1, 1, 1, 1]))
         assert loss.item() == 0.0 and loss.requires_grad
+
+
+def test_triplet_refuses_unknown_mining():
+    with pytest.raises(ValueError, match="mining='semi-hard'"):
+        MODELS.build(dict(type='TripletLoss', mining='semi-hard'))
 
 
 def test_weighted_triplet_hand_case():
@@ -120,7 +125,7 @@ def test_weighted_triplet_hand_case():
                                                    math.exp(-2))
     expected = (math.log1p(math.exp(ap0 - 3)) + math.log1p(math.exp(ap1 - 2))
                 + math.log1p(math.exp(1e-6 - an2))) / 3
-    loss = MODELS.build(dict(type='WeightedTripletLoss'))(features, labels)
+    loss = MODELS.build(dict(type='TripletLoss'))(features, labels)
     assert loss.item() == pytest.approx(expected, abs=1e-6)
 
 

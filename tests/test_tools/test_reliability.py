@@ -200,8 +200,8 @@ def test_query_without_match_is_counted_and_listed(trained_run, hoss_root,
     row = [line for line in done.stdout.splitlines()
            if line.startswith('| o2s')][0]
     assert row.rstrip(' |').endswith('| 16 | 2')
-    from sdfnet_mm.apis import load_per_query_results
-    entries = load_per_query_results(str(out))['o2s']
-    skipped = [e for e in entries if not e['evaluated']]
+    from sdfnet_mm.structures import PerQueryResults
+    entries = PerQueryResults.load(str(out)).settings['o2s']
+    skipped = [e for e in entries if not e.evaluated]
     assert len(entries) == 18 and len(skipped) == 2
-    assert all(e['num_matches'] == 0 and e['ap'] is None for e in skipped)
+    assert all(e.num_matches == 0 and e.ap is None for e in skipped)

@@ -3,8 +3,6 @@ import shutil
 
 import torch
 
-import sdfnet_mm  # noqa: F401 (checkpoint safe globals for torch.load)
-
 from tool_runner import (DEMO_CONFIG, REPO, python_tool, read_test_metrics,
                          run_tool, scalars, tiny_options)
 

@@ -19,9 +19,9 @@ from mmengine.config import DictAction
 from mmpretrain.apis import get_model
 from PIL import Image
 
-from sdfnet_mm.apis import (ReIDInferencer, inference_config,
-                            load_per_query_results)
-from sdfnet_mm.datasets import OPTICAL, SAR, parse_hoss_name
+from sdfnet_mm.apis import ReIDInferencer, inference_config
+from sdfnet_mm.chips import parse_hoss_name
+from sdfnet_mm.structures import OPTICAL, SAR, PerQueryResults
 from sdfnet_mm.visualization import Chip, draw_ranked_list
 from sdfnet_mm.visualization.ranked_list import (FRAME, LABEL_LINES,
                                                  LINE_HEIGHT, MARGIN,
@@ -122,9 +122,9 @@ def test_inferencer_outputs_follow_the_file_names(query_results, hoss_root):
     assert np.isfinite(features).all()
     parsed = [parse_hoss_name(name) for name in names]
     np.testing.assert_array_equal(query_results['ids'],
-                                  [p['identity'] for p in parsed])
+                                  [p.identity for p in parsed])
     np.testing.assert_array_equal(query_results['modalities'],
-                                  [p['modality'] for p in parsed])
+                                  [p.modality for p in parsed])
     assert set(query_results['modalities'].tolist()) == {OPTICAL, SAR}
     assert query_results['id_known'].all()
 
@@ -251,9 +251,9 @@ def test_extract_features_tool(tiny, hoss_root, tmp_path, gallery_results):
     names = sorted(os.listdir(hoss_root / 'bounding_box_test'))
     assert [Path(p).name for p in saved['paths']] == names
     parsed = [parse_hoss_name(name) for name in names]
-    assert saved['ids'].tolist() == [p['identity'] for p in parsed]
+    assert saved['ids'].tolist() == [p.identity for p in parsed]
     assert (saved['ids'] == -1).sum() == 18  # the distractors
-    assert saved['modalities'].tolist() == [p['modality'] for p in parsed]
+    assert saved['modalities'].tolist() == [p.modality for p in parsed]
     assert saved['id_known'].all()
     np.testing.assert_allclose(saved['features'], gallery_results['features'],
                                atol=1e-5)
@@ -334,11 +334,11 @@ def entry(query: Path, ap, first_match_rank, gallery=()):
     """A per-query entry in the format of tools/test.py --out."""
     info = parse_hoss_name(str(query))
     return dict(
-        query=str(query), query_id=info['identity'],
-        query_modality=info['modality'], evaluated=ap is not None, ap=ap,
+        query=str(query), query_id=info.identity,
+        query_modality=info.modality, evaluated=ap is not None, ap=ap,
         first_match_rank=first_match_rank, num_matches=1,
-        topk=[dict(path=str(path), id=parse_hoss_name(str(path))['identity'],
-                   modality=parse_hoss_name(str(path))['modality'],
+        topk=[dict(path=str(path), id=parse_hoss_name(str(path)).identity,
+                   modality=parse_hoss_name(str(path)).modality,
                    distance=0.1 * (rank + 1))
               for rank, path in enumerate(gallery)])
 
@@ -369,7 +369,7 @@ def result_file(hoss_root, tmp_path):
 
 def test_cmc_curve_matches_hand_computation(result_file):
     plot_cmc = load_tool('tools/analysis/plot_cmc.py')
-    settings = load_per_query_results(str(result_file))
+    settings = PerQueryResults.load(str(result_file)).settings
     all_cmc = plot_cmc.cmc_curve(settings['all'], 8)
     # ranks 1, 3, 2, 7 over 4 evaluated queries
     np.testing.assert_allclose(all_cmc, [25, 50, 75, 75, 75, 75, 100, 100])
@@ -391,35 +391,35 @@ def test_plot_cmc_tool(result_file, tmp_path):
     assert picture_size(out, 'RGBA') == (height * plot_cmc.DPI,
                                          width * plot_cmc.DPI)
     assert 'one All: R1 25.0, R5 75.0, R10 100.0' in done.stdout
-    assert 'two O→S: R1 0.0, R5 100.0, R10 100.0' in done.stdout
+    assert 'two O->S: R1 0.0, R5 100.0, R10 100.0' in done.stdout
 
 
 def test_visualize_worst_tool(result_file, tmp_path):
     visualize_worst = load_tool('tools/analysis/visualize_worst.py')
-    settings = load_per_query_results(str(result_file))
+    settings = PerQueryResults.load(str(result_file)).settings
     worst = visualize_worst.worst_queries(settings['all'], 3)
     # APs 0.9, 0.2, (none), 0.5, 0.2: the two 0.2 in file order, then 0.5.
-    assert [e['query'] for e in worst] == [
-        settings['all'][i]['query'] for i in (1, 4, 3)
+    assert [e.query for e in worst] == [
+        settings['all'][i].query for i in (1, 4, 3)
     ]
     out = tmp_path / 'worst'
     python_tool('tools/analysis/visualize_worst.py', result_file, '--out',
                 out, '--num', 3)
     written = sorted(p.name for p in out.iterdir())
     assert written == [
-        f'{place:02d}_{Path(e["query"]).stem}.png'
+        f'{place:02d}_{Path(e.query).stem}.png'
         for place, e in enumerate(worst, start=1)
     ]
     for name, e in zip(written, worst):
-        paths = [e['query']] + [item['path'] for item in e['topk']]
+        paths = [e.query] + [item.path for item in e.topk]
         assert picture_size(out / name) == expected_picture_size(paths)
 
 
 def test_result_file_errors_name_the_file(tmp_path):
     bad = write_results(tmp_path / 'bad.json', dict(all=[dict(query='x')]))
     with pytest.raises(ValueError, match=r'bad\.json.*all\[0\].*missing'):
-        load_per_query_results(str(bad))
+        PerQueryResults.load(str(bad))
     not_json = tmp_path / 'not.json'
     not_json.write_text('{')
     with pytest.raises(ValueError, match=r'not\.json.*not JSON'):
-        load_per_query_results(str(not_json))
+        PerQueryResults.load(str(not_json))

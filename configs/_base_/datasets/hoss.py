@@ -1,4 +1,4 @@
-# HOSS ReID (reference/METHOD.md §1, §5): 256x128 chips, the recipe's
+# HOSS ReID (docs/method.md §1, §5): 256x128 chips, the recipe's
 # augmentations, the paper's 8 x (2 optical + 2 SAR) cross-modal sampler.
 from mmcv.transforms import RandomFlip, Resize, TestTimeAug
 from mmengine.dataset import DefaultSampler

@@ -1,4 +1,4 @@
-# SDF-Net, ViT-B/16 at 256x128 (the paper; reference/METHOD.md §3-4):
+# SDF-Net, ViT-B/16 at 256x128 (the paper; docs/method.md §3-4):
 # dual-head tokenizer, MIE + SSE (TransOSS), SCL at block 6 with central
 # differences, DFL with two linear heads and sum fusion, BNNeck,
 # label-smoothed CE + weighted triplet, lambda_orth 10, lambda_struct 1.
@@ -7,7 +7,7 @@ from mmpretrain.models import LabelSmoothLoss
 from sdfnet_mm.models import (BNNeckHead, DisentangleNeck, OrthogonalLoss,
                               ReIDDataPreprocessor, ReIDTTAModel, SDFNet,
                               SDFViT, StructureConsistencyLoss,
-                              WeightedTripletLoss)
+                              TripletLoss)
 
 num_ids = 361  # HOSS ReID training identities
 embed_dims = 768
@@ -42,7 +42,8 @@ model = dict(
         in_channels=embed_dims,
         num_classes=num_ids,
         loss_cls=dict(type=LabelSmoothLoss, label_smooth_val=0.1),
-        loss_triplet=dict(type=WeightedTripletLoss, loss_weight=1.0),
+        loss_triplet=dict(type=TripletLoss, mining='weighted',
+                          loss_weight=1.0),
         test_feature='bn'),
     structure_loss=dict(
         type=StructureConsistencyLoss, channel_reduction='sum',

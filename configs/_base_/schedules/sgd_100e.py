@@ -1,4 +1,4 @@
-# The recipe (reference/METHOD.md §5): SGD momentum 0.9, lr 5e-4 with bias
+# The recipe (docs/method.md §5): SGD momentum 0.9, lr 5e-4 with bias
 # lr x2, weight decay 1e-4, 5 linear warm-up epochs from 0.01x, cosine to
 # 0.002x, 100 epochs, validation every 5 epochs.
 from mmengine.optim import CosineAnnealingLR, LinearLR, OptimWrapper

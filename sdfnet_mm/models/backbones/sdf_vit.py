@@ -1,5 +1,5 @@
 """SDF-Net backbone: a ViT with a dual-head tokenizer and a structure tap."""
-from typing import NamedTuple, Optional, Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
@@ -8,27 +8,14 @@ from mmengine.model.weight_init import trunc_normal_
 from mmpretrain.models.backbones import VisionTransformer
 from mmpretrain.models.utils import resize_pos_embed
 
-from sdfnet_mm.datasets.modality import SAR
 from sdfnet_mm.registry import MODELS
-from ..utils.structure import gradient_energy
+from sdfnet_mm.structures import SAR, BackboneOutput
+from ..utils.scl_descriptor import gradient_energy
 
 #: Parameters that belong to the input stem (layer depth 0).
 STEM_PARAMETERS = ('cls_token', 'pos_embed', 'modality_token',
                    'modality_embed', 'patch_embed', 'patch_embed_sar',
                    'ship_size_embed')
-
-
-class SDFViTOutput(NamedTuple):
-    """What :class:`SDFViT` returns.
-
-    tokens: (B, N, C) every token after the final LayerNorm, in the order
-        [CLS, modality token (if any), H'*W' patch tokens, ship-size token
-        (if any)].
-    structure: (B, C) gradient-energy descriptor of block ``structure_layer``
-        (None when SCL is off).
-    """
-    tokens: torch.Tensor
-    structure: Optional[torch.Tensor]
 
 
 @MODELS.register_module()
@@ -200,7 +187,7 @@ class SDFViT(VisionTransformer):
     def forward(self,
                 images: torch.Tensor,
                 modality: torch.Tensor,
-                ship_size: Optional[torch.Tensor] = None) -> SDFViTOutput:
+                ship_size: Optional[torch.Tensor] = None) -> BackboneOutput:
         """images (B, 3, H, W), modality (B,), ship_size (B, 3)."""
         tokens, grid = self.embed(images, modality, ship_size)
         first = self.num_extra_tokens
@@ -213,7 +200,7 @@ class SDFViT(VisionTransformer):
                 structure = gradient_energy(patch_grid,
                                             self.structure_difference,
                                             self.structure_eps)
-        return SDFViTOutput(self.ln1(tokens), structure)
+        return BackboneOutput(self.ln1(tokens), structure)
 
     def get_layer_depth(self, param_name: str, prefix: str = ''):
         """Layer depth for layer-wise decay; SDF-Net's inputs are stem."""

@@ -2,8 +2,8 @@
 import torch
 import torch.nn as nn
 
-from sdfnet_mm.datasets.modality import OPTICAL, SAR
 from sdfnet_mm.registry import MODELS
+from sdfnet_mm.structures import OPTICAL, SAR
 
 
 @MODELS.register_module()

@@ -1,3 +1,3 @@
-from .structure import DIFFERENCES, gradient_energy
+from .scl_descriptor import DIFFERENCES, gradient_energy
 
 __all__ = ['DIFFERENCES', 'gradient_energy']

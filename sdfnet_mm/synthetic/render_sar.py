@@ -17,7 +17,7 @@ from typing import Dict, Tuple
 import cv2
 import numpy as np
 
-from ..ship_size import SAR
+from sdfnet_mm.structures import SAR
 from .pose import Acquisition, ChipPose
 from .ship_model import ShipModel
 

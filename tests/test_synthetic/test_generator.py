@@ -10,13 +10,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from sdfnet_mm.datasets import (GSD_M, OPTICAL, SAR, HOSSDataset,
-                                parse_hoss_name)
-from sdfnet_mm.datasets.synthetic import (CHIP_HEIGHT, CHIP_WIDTH,
-                                          SHIP_CLASSES, SyntheticSpec,
-                                          generate, plan_dataset, sample_ship,
-                                          ship_of)
-from sdfnet_mm.datasets.synthetic.writer import SPLIT_DIRS
+from sdfnet_mm.chips import GSD_M, parse_hoss_name
+from sdfnet_mm.chips.hoss_name import IDENTITY_NAME
+from sdfnet_mm.datasets import HOSSDataset
+from sdfnet_mm.structures import OPTICAL, SAR
+from sdfnet_mm.synthetic import (CHIP_HEIGHT, CHIP_WIDTH, SHIP_CLASSES,
+                                 SyntheticSpec, generate, plan_dataset,
+                                 sample_ship, ship_of)
+from sdfnet_mm.synthetic.writer import SPLIT_DIRS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # 6 train + 6 test identities, 2 optical + 2 SAR per train identity.
@@ -55,7 +56,7 @@ def read(path: Path) -> Image.Image:
 def test_layout_names_and_splits(tiny_root):
     per_id = defaultdict(list)
     for folder, _, info in chips(tiny_root):
-        per_id[info['identity']].append((folder, info['modality']))
+        per_id[info.identity].append((folder, info.modality))
     distractors = per_id.pop(-1)
     assert {folder for folder, _ in distractors} == {'bounding_box_test'}
     assert sorted(m for _, m in distractors) == [OPTICAL] * 2 + [SAR] * 2
@@ -79,19 +80,19 @@ def test_layout_names_and_splits(tiny_root):
 def test_both_query_modalities_have_cross_modal_matches(tiny_root):
     queries = [info for folder, _, info in chips(tiny_root)
                if folder == 'query']
-    gallery = {(info['identity'], info['modality'])
+    gallery = {(info.identity, info.modality)
                for folder, _, info in chips(tiny_root)
                if folder == 'bounding_box_test'}
-    assert {q['modality'] for q in queries} == {OPTICAL, SAR}
+    assert {q.modality for q in queries} == {OPTICAL, SAR}
     for q in queries:
-        assert (q['identity'], 1 - q['modality']) in gallery
+        assert (q.identity, 1 - q.modality) in gallery
 
 
 def test_pixel_formats(tiny_root):
     for folder, name, info in chips(tiny_root):
         img = read(tiny_root / folder / name)
         pixels = np.asarray(img)
-        if info['modality'] == OPTICAL:
+        if info.modality == OPTICAL:
             assert img.mode == 'RGB' and pixels.dtype == np.uint8
             assert pixels.ndim == 3 and pixels.shape[2] == 3
         else:
@@ -105,8 +106,8 @@ def test_chip_sizes_follow_real_ranges_and_gsd(tiny_root):
         width, height = read(tiny_root / folder / name).size
         assert CHIP_HEIGHT[0] <= height <= CHIP_HEIGHT[1]
         assert CHIP_WIDTH[0] <= width <= CHIP_WIDTH[1]
-        if info['identity'] >= 0:
-            heights[info['identity']][info['modality']].append(height)
+        if info.identity >= 0:
+            heights[info.identity][info.modality].append(height)
     ratios = []
     for pid, by_modality in heights.items():
         length = ship_of((TINY.seed, 1, pid)).length
@@ -124,7 +125,7 @@ def test_chip_sizes_follow_real_ranges_and_gsd(tiny_root):
 def test_sar_amplitude_positive_and_heavy_tailed(tiny_root):
     sar = [np.asarray(read(tiny_root / folder / name))
            for folder, name, info in chips(tiny_root)
-           if info['modality'] == SAR]
+           if info.modality == SAR]
     spread = []
     for amplitude in sar:
         assert np.isfinite(amplitude).all() and amplitude.min() > 0
@@ -211,11 +212,12 @@ def test_plan_is_hoss_like():
     passes = defaultdict(list)
     for job in jobs:
         if job.identity >= 0:
-            captures[job.identity].append(parse_hoss_name(job.name))
+            sequence, capture = IDENTITY_NAME.match(job.name).group(2, 3)
+            captures[job.identity].append((int(sequence), int(capture)))
             passes[job.identity, job.modality].append(job.acquisition)
     for items in captures.values():
-        assert len({i['sequence'] for i in items}) == 1  # one campaign
-        assert sorted(i['capture'] for i in items) == list(
+        assert len({sequence for sequence, _ in items}) == 1  # one campaign
+        assert sorted(capture for _, capture in items) == list(
             range(1, len(items) + 1))
     # Optical chips come in pairs from one pass; SAR chips one per pass.
     for (_, modality), acquisitions in passes.items():
@@ -236,12 +238,3 @@ def test_cli_writes_the_layout(tmp_path, capsys):
     assert len(HOSSDataset(data_root=str(out), split='train')) == 2 * 2
     with pytest.raises(ValueError, match='num_ids'):
         tool.main(['--out', str(tmp_path / 'bad'), '--num-ids', '0'])
-
-
-def test_difficulty_map_is_exact():
-    tool = load_tool('tools/analysis/synthetic_difficulty.py')
-    # Query 1: matches at ranks 1 and 3 -> (1/1 + 2/3) / 2; query 2: rank 2.
-    dist = np.array([[0.0, 1.0, 2.0], [0.0, 1.0, 2.0]])
-    value = tool.mean_average_precision(dist, np.array([1, 2]),
-                                        np.array([1, 2, 1]))
-    assert value == pytest.approx(100 * ((1 + 2 / 3) / 2 + 1 / 2) / 2)

@@ -11,7 +11,8 @@ from .pose import (CHIP_HEIGHT, CHIP_WIDTH, Acquisition, ChipPose,
                    sample_acquisition, sample_pose)
 from .render_optical import render_optical_chip
 from .render_sar import render_sar_chip
-from .ship_model import SHIP_CLASSES, Box, ShipModel, sample_ship
+from .ship_model import SHIP_CLASSES, Box, ShipModel
+from .ship_sampler import sample_ship
 from .writer import (ChipJob, SyntheticSpec, generate, plan_dataset,
                      render_chip, ship_of, write_chip)
 

@@ -7,7 +7,7 @@ optical 0.75 m/px, SAR 1.0 m/px; mean width 93 m, mean height 427 m).
 """
 from typing import Tuple
 
-from .modality import OPTICAL, SAR
+from sdfnet_mm.structures import OPTICAL, SAR
 
 #: Ground sample distance in metres per pixel, by modality.
 GSD_M = {OPTICAL: 0.75, SAR: 1.0}

@@ -13,7 +13,8 @@ from typing import Tuple
 
 import numpy as np
 
-from ..ship_size import GSD_M, OPTICAL, SAR
+from sdfnet_mm.chips import GSD_M
+from sdfnet_mm.structures import OPTICAL, SAR
 from .ship_model import ShipModel
 
 #: Chip size limits (pixels) of the real HOSS chips (``MANIFEST.tsv``).

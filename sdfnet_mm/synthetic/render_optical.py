@@ -12,7 +12,7 @@ from typing import Sequence, Tuple
 import cv2
 import numpy as np
 
-from ..ship_size import OPTICAL
+from sdfnet_mm.structures import OPTICAL
 from .pose import ChipPose
 from .ship_model import Box, ShipModel
 

@@ -6,9 +6,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from sdfnet_mm.models.weight_conversion import (adapt_pos_embed,
-                                                convert_checkpoint,
-                                                unwrap_state_dict)
+from sdfnet_mm.converters import (adapt_pos_embed, convert_checkpoint,
+                                  unwrap_state_dict)
 from sdfnet_mm.registry import MODELS
 
 REPO = Path(__file__).resolve().parents[2]

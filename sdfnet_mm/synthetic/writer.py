@@ -25,16 +25,17 @@ import numpy as np
 from mmengine.utils import track_iter_progress, track_parallel_progress
 from PIL import Image
 
-from ..ship_size import OPTICAL, SAR
+from sdfnet_mm.chips import SUFFIX_OF_MODALITY
+from sdfnet_mm.structures import OPTICAL, SAR
 from .pose import sample_acquisition, sample_pose
 from .render_optical import render_optical_chip
 from .render_sar import render_sar_chip
-from .ship_model import ShipModel, sample_ship
+from .ship_model import ShipModel
+from .ship_sampler import sample_ship
 
 TRAIN_DIR, QUERY_DIR, GALLERY_DIR = ('bounding_box_train', 'query',
                                      'bounding_box_test')
 SPLIT_DIRS = (TRAIN_DIR, QUERY_DIR, GALLERY_DIR)
-SUFFIX = {OPTICAL: 'RGB', SAR: 'SAR'}
 MAX_IDS = 9999  # ids are written with four digits
 NUM_SEQUENCES = 5  # ``sXX``: acquisition campaigns, as in HOSS (s01-s05)
 #: Consecutive optical chips come in pairs from one pass, like the optical
@@ -143,7 +144,7 @@ def write_chip(job: ChipJob, out_dir: str) -> str:
 
 def _chip_name(identity: int, sequence: int, capture: int,
                modality: int) -> str:
-    return f'{identity:04d}_s{sequence:02d}c{capture}_{SUFFIX[modality]}.tif'
+    return f'{identity:04d}_s{sequence:02d}c{capture}_{SUFFIX_OF_MODALITY[modality]}.tif'
 
 
 def plan_dataset(spec: SyntheticSpec) -> List[ChipJob]:
@@ -175,7 +176,7 @@ def plan_dataset(spec: SyntheticSpec) -> List[ChipJob]:
     for number in range(1, spec.distractors + 1):
         modality = OPTICAL if number % 2 else SAR
         jobs.append(ChipJob(
-            GALLERY_DIR, f'-1_{number:04d}_{SUFFIX[modality]}.tif', -1,
+            GALLERY_DIR, f'-1_{number:04d}_{SUFFIX_OF_MODALITY[modality]}.tif', -1,
             modality, (spec.seed, _DISTRACTOR, number), 0, 0))
     return jobs
 
