@@ -11,10 +11,12 @@ see ``sdfnet_mm.chips``). The modality of a chip comes from its HOSS file
 name (``PPPP_sXXcY_{RGB|SAR}.tif``), or, for other names, from
 ``--query-modality`` / ``--gallery-modality``. ``--gsd``, ``--sar-scale``
 and ``--optical-bands`` describe chips that are not HOSS chips (ground
-sample distance where no GeoTIFF tag gives it, SAR scale, RGB bands). Prints, for each query, its
-top-k gallery files with their cosine distances (L2-normalised features)
-and, with ``--out``, writes ``OUT/<query name>.png``: the query and its
-top-k chips (frames: green same id, red other id, none when unknown).
+sample distance where no GeoTIFF tag gives it, SAR scale, RGB bands).
+
+Prints, for each query, its top-k gallery files with their cosine distances
+(L2-normalised features) and, with ``--out``, writes ``OUT/<query
+name>.png``: the query and its top-k chips (frames: green same id, red
+other id, none when unknown).
 """
 import argparse
 import os.path as osp

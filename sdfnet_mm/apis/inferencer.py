@@ -178,7 +178,8 @@ class ReIDInferencer(BaseInferencer):
             modality: Modality of chips without a HOSS name.
             gsd: Metres per pixel by modality, for chips without GeoTIFF
                 tags that are not HOSS chips: ``{'optical': 0.5}``,
-                ``['sar=3.0']`` or a :class:`~sdfnet_mm.chips.GroundSampleDistance`.
+                ``['sar=3.0']`` or a
+                :class:`~sdfnet_mm.chips.GroundSampleDistance`.
             sar_scale: ``'amplitude'`` / ``'intensity'`` / ``'db'`` of SAR
                 chips that are not HOSS chips.
             optical_bands: R, G, B band indices (``'2,1,0'``) of

@@ -10,8 +10,8 @@ Formats, told apart by content (not by extension):
 - PNG and JPEG, read by Pillow: 8-bit grey or RGB, 16-bit grey PNG.
 
 Bands declared as alpha (TIFF ``ExtraSamples`` 1 / 2, PNG ``RGBA`` / ``LA``)
-are dropped. Every failure is a :class:`ChipFileError` (a ``ValueError``) naming the file and what
-was expected.
+are dropped. Every failure is a :class:`ChipFileError` (a ``ValueError``)
+naming the file and what was expected.
 """
 from typing import NamedTuple, Optional, Tuple
 
@@ -78,16 +78,19 @@ def _tiff_layout(tif: 'tifffile.TiffFile', path: str) -> Tuple[list, list]:
     series, page = tif.series[0], tif.pages.first
     photometric = page.photometric.name
     if photometric not in _TIFF_PHOTOMETRIC:
-        raise ChipFileError(f'{path}: TIFF photometric {photometric}; expected '
-                         'MINISBLACK (grey / bands) or RGB')
+        raise ChipFileError(
+            f'{path}: TIFF photometric {photometric}; expected '
+            'MINISBLACK (grey / bands) or RGB')
     axes = series.axes
     if axes not in ('YX', 'YXS', 'SYX'):
         raise ChipFileError(f'{path}: TIFF image of axes {axes} and shape '
-                         f'{series.shape}; expected one 2-D image with '
-                         'its bands')
+                            f'{series.shape}; expected one 2-D image with '
+                            'its bands')
     samples = 1 if axes == 'YX' else series.shape[axes.index('S')]
-    alpha = [samples - len(page.extrasamples) + i
-             for i, kind in enumerate(page.extrasamples) if kind in _ALPHA]
+    alpha = [
+        samples - len(page.extrasamples) + i
+        for i, kind in enumerate(page.extrasamples) if kind in _ALPHA
+    ]
     keep = [band for band in range(samples) if band not in alpha]
     return keep, axes
 
@@ -95,8 +98,7 @@ def _tiff_layout(tif: 'tifffile.TiffFile', path: str) -> Tuple[list, list]:
 def _tiff_header(tif: 'tifffile.TiffFile', path: str) -> ChipHeader:
     keep, axes = _tiff_layout(tif, path)
     series, page = tif.series[0], tif.pages.first
-    height, width = series.shape[axes.index('Y')], series.shape[
-        axes.index('X')]
+    size = dict(zip(axes, series.shape))
     nodata = page.tags.valueof(_GDAL_NODATA_TAG)
     try:
         spacing, problem = geotiff_pixel_spacing(page), None
@@ -105,11 +107,11 @@ def _tiff_header(tif: 'tifffile.TiffFile', path: str) -> ChipHeader:
     try:
         nodata = None if nodata is None else float(nodata)
     except ValueError:
-        raise ChipFileError(f'{path}: GDAL_NODATA {nodata!r} is not a number'
-                         ) from None
-    return ChipHeader(path, 'TIFF', height, width, len(keep),
-                      np.dtype(series.dtype),
-                      page.photometric.name != 'MINISBLACK', nodata, spacing,
+        raise ChipFileError(
+            f'{path}: GDAL_NODATA {nodata!r} is not a number') from None
+    rgb_order = page.photometric.name != 'MINISBLACK'
+    return ChipHeader(path, 'TIFF', size['Y'], size['X'], len(keep),
+                      np.dtype(series.dtype), rgb_order, nodata, spacing,
                       problem)
 
 
@@ -127,24 +129,27 @@ def _tiff_pixels(tif: 'tifffile.TiffFile', path: str) -> np.ndarray:
 
 def _pil_mode(img: Image.Image, path: str) -> tuple:
     if img.format not in ('PNG', 'JPEG'):
-        raise ChipFileError(f'{path}: {img.format} image; expected a TIFF, PNG '
-                         'or JPEG chip')
+        raise ChipFileError(
+            f'{path}: {img.format} image; expected a TIFF, PNG '
+            'or JPEG chip')
     if img.mode not in _PIL_MODES:
-        raise ChipFileError(f'{path}: {img.format} of mode {img.mode}; expected '
-                         '8-bit grey or RGB, or 16-bit grey')
+        raise ChipFileError(
+            f'{path}: {img.format} of mode {img.mode}; expected '
+            '8-bit grey or RGB, or 16-bit grey')
     if img.format == 'PNG' and img.tile and \
             str(img.tile[0][3]).startswith(('RGB;16', 'RGBA;16')):
-        raise ChipFileError(f'{path}: 16-bit colour PNG, which Pillow reads '
-                         'only to 8 bits; expected 8-bit PNG, or save it as '
-                         'a 16-bit TIFF')
+        raise ChipFileError(
+            f'{path}: 16-bit colour PNG, which Pillow reads '
+            'only to 8 bits; expected 8-bit PNG, or save it as '
+            'a 16-bit TIFF')
     return _PIL_MODES[img.mode]
 
 
 def _pil_header(img: Image.Image, path: str) -> ChipHeader:
     _, dtype, bands, rgb_order = _pil_mode(img, path)
     width, height = img.size
-    return ChipHeader(path, img.format, height, width, bands,
-                      np.dtype(dtype), rgb_order)
+    return ChipHeader(path, img.format, height, width, bands, np.dtype(dtype),
+                      rgb_order)
 
 
 def _pil_pixels(img: Image.Image, path: str) -> np.ndarray:
@@ -168,7 +173,7 @@ def _read(path: str, pixels: bool):
         raise
     except _DECODE_ERRORS as err:
         raise ChipFileError(f'{path}: cannot read the image ({err}); expected '
-                         'a readable TIFF, PNG or JPEG chip') from err
+                            'a readable TIFF, PNG or JPEG chip') from err
 
 
 def read_chip_header(path: str) -> ChipHeader:
@@ -192,14 +197,14 @@ def read_chip(path: str) -> Tuple[ChipHeader, np.ndarray]:
     header, pixels = _read(path, pixels=True)
     if pixels.shape[:2] != (header.height, header.width):
         raise ChipFileError(f'{path}: decoded shape {pixels.shape} differs '
-                         f'from the header ({header.height}, '
-                         f'{header.width}); the file is damaged')
+                            f'from the header ({header.height}, '
+                            f'{header.width}); the file is damaged')
     if header.nodata is not None:
         missing = np.isnan(pixels) if np.isnan(header.nodata) else \
             pixels == header.nodata
         if missing.any():
             raise ChipFileError(
-                f'{path}: {int(missing.sum())} pixels are no-data (GDAL_NODATA '
-                f'{header.nodata:g}); expected a chip without no-data: crop '
-                'or fill them')
+                f'{path}: {int(missing.sum())} pixels are no-data '
+                f'(GDAL_NODATA {header.nodata:g}); expected a chip without '
+                'no-data: crop or fill them')
     return header, pixels

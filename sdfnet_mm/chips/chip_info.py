@@ -81,7 +81,11 @@ def chip_info(header: ChipHeader,
     except ValueError as err:
         raise ValueError(f'{path}: {err}') from err
     gsd = resolve_chip_gsd(
-        path, modality, chip_value=chip_gsd, tag_spacing=header.tag_spacing,
+        path,
+        modality,
+        chip_value=chip_gsd,
+        tag_spacing=header.tag_spacing,
         tag_problem=header.tag_problem,
-        hoss_gsd=GSD_M[modality] if hoss else None, given=options.gsd)
+        hoss_gsd=GSD_M[modality] if hoss else None,
+        given=options.gsd)
     return ChipInfo(header, modality, hoss, gsd, sar_scale, bands)

@@ -13,13 +13,13 @@ from .sar_scale import detect_sar_scale, sar_scale_rule, to_amplitude
 from .sar_to_rgb import sar_to_rgb
 
 
-def read_chip_rgb(path: str,
-                  modality: int,
-                  sar_method: str = 'max',
-                  low_percentile: Optional[float] = None,
-                  sar_scale: Optional[str] = None,
-                  optical_bands: Union[str, Sequence[int], None] = None
-                  ) -> np.ndarray:
+def read_chip_rgb(
+        path: str,
+        modality: int,
+        sar_method: str = 'max',
+        low_percentile: Optional[float] = None,
+        sar_scale: Optional[str] = None,
+        optical_bands: Union[str, Sequence[int], None] = None) -> np.ndarray:
     """The chip as (H, W, 3) uint8 RGB.
 
     Optical pixels go through :func:`~.optical_to_rgb.optical_to_rgb`
@@ -43,7 +43,7 @@ def read_chip_rgb(path: str,
         check_sar_layout(header)
         scale = sar_scale_rule(header.dtype, sar_scale, hoss) \
             or detect_sar_scale(pixels)
-        return sar_to_rgb(to_amplitude(pixels, scale), sar_method,
-                          low_percentile)
+        return sar_to_rgb(
+            to_amplitude(pixels, scale), sar_method, low_percentile)
     except ValueError as err:
         raise ValueError(f'{path}: {err}') from err

@@ -44,8 +44,9 @@ def check_gsd_value(value: float, where: str) -> float:
     try:
         metres = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f'{where}: {value!r} is not a number; expected a '
-                         'ground sample distance in metres per pixel') from None
+        raise ValueError(
+            f'{where}: {value!r} is not a number; expected a '
+            'ground sample distance in metres per pixel') from None
     if not math.isfinite(metres) or metres <= 0:
         raise ValueError(f'{where}: {value!r}; expected a ground sample '
                          'distance in metres per pixel, finite and > 0')
@@ -64,8 +65,7 @@ class GroundSampleDistance:
         GroundSampleDistance(optical=0.5, SAR=3.0)
     """
 
-    def __init__(self,
-                 values: Optional[Mapping[ModalityLike, float]] = None):
+    def __init__(self, values: Optional[Mapping[ModalityLike, float]] = None):
         self._metres: Dict[int, float] = {}
         for key, value in (values or {}).items():
             code = parse_modality(key, 'ground sample distance')
@@ -96,8 +96,9 @@ class GroundSampleDistance:
         return cls(values)
 
     @classmethod
-    def of(cls, value: Union['GroundSampleDistance', Mapping, Iterable[str],
-                             None]) -> 'GroundSampleDistance':
+    def of(
+        cls, value: Union['GroundSampleDistance', Mapping, Iterable[str], None]
+    ) -> 'GroundSampleDistance':
         """An instance from itself, a mapping, ``MODALITY=METRES`` strings
         or ``None`` (no values)."""
         if isinstance(value, cls):
@@ -153,8 +154,9 @@ def resolve_chip_gsd(path: str,
         return ChipGSD(PixelSpacing(hoss_gsd, hoss_gsd), 'HOSS')
     metres = given.get(modality) if given is not None else None
     if metres is not None:
-        return ChipGSD(PixelSpacing(metres, metres),
-                       f'--gsd {MODALITY_NAMES[modality].lower()}')
+        return ChipGSD(
+            PixelSpacing(metres, metres),
+            f'--gsd {MODALITY_NAMES[modality].lower()}')
     why = (f'its GeoTIFF tags give no metres ({tag_problem})'
            if tag_problem else 'it has no GeoTIFF pixel scale')
     name = MODALITY_NAMES[modality].lower()

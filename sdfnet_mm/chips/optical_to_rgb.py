@@ -25,8 +25,8 @@ STRETCH_PERCENTILES = (2.0, 98.0)
 OpticalBands = Tuple[int, int, int]
 
 
-def parse_optical_bands(value: Union[str, Sequence[int], None]
-                        ) -> Optional[OpticalBands]:
+def parse_optical_bands(
+        value: Union[str, Sequence[int], None]) -> Optional[OpticalBands]:
     """``'2,1,0'`` or ``(2, 1, 0)`` -> ``(2, 1, 0)``; ``None`` stays.
 
     Raises:
@@ -95,7 +95,8 @@ def stretch_to_uint8(band: np.ndarray) -> np.ndarray:
     return np.rint(np.clip(scaled, 0, 255)).astype(np.uint8)
 
 
-def optical_to_rgb(pixels: np.ndarray, rgb_order: bool,
+def optical_to_rgb(pixels: np.ndarray,
+                   rgb_order: bool,
                    chosen: Optional[OpticalBands] = None) -> np.ndarray:
     """(H, W) or (H, W, bands) optical pixels to (H, W, 3) uint8 RGB.
 
@@ -116,5 +117,4 @@ def optical_to_rgb(pixels: np.ndarray, rgb_order: bool,
         return rgb
     if grey:
         return np.repeat(stretch_to_uint8(pixels)[..., None], 3, axis=2)
-    return np.stack([stretch_to_uint8(rgb[..., i]) for i in range(3)],
-                    axis=2)
+    return np.stack([stretch_to_uint8(rgb[..., i]) for i in range(3)], axis=2)

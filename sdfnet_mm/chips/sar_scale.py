@@ -28,8 +28,8 @@ import numpy as np
 SAR_SCALES = ('amplitude', 'intensity', 'db')
 
 
-def check_sar_scale(scale: Optional[str], where: str = 'sar_scale'
-                    ) -> Optional[str]:
+def check_sar_scale(scale: Optional[str],
+                    where: str = 'sar_scale') -> Optional[str]:
     """``scale`` in lower case if it is one of :data:`SAR_SCALES` (or
     ``None``).
 
@@ -104,8 +104,8 @@ def to_amplitude(pixels: np.ndarray, scale: str) -> np.ndarray:
     """
     scale = check_sar_scale(scale)
     if scale == 'db':
-        return np.power(10.0, pixels.astype(np.float64) / 20).astype(
-            np.float32)
+        return np.power(10.0,
+                        pixels.astype(np.float64) / 20).astype(np.float32)
     if pixels.dtype.kind in 'fi' and np.min(pixels) < 0:
         raise ValueError(
             f'{scale} with negative values (min {np.min(pixels):.4g}); '

@@ -6,7 +6,8 @@ from typing import Callable
 from mmengine.config import DictAction
 
 from sdfnet_mm.apis import ReIDInferencer, inference_config
-from sdfnet_mm.chips import SAR_SCALES, GroundSampleDistance, parse_optical_bands
+from sdfnet_mm.chips import (SAR_SCALES, GroundSampleDistance,
+                             parse_optical_bands)
 from sdfnet_mm.structures import MODALITY_OF_NAME
 
 #: ``--*modality`` values: the modality of chips without a HOSS name.
@@ -58,11 +59,14 @@ def add_inference_arguments(parser: argparse.ArgumentParser) -> None:
 
 def chip_arguments(args: argparse.Namespace) -> dict:
     """The inferencer's chip keyword arguments from ``args``."""
-    return dict(gsd=args.gsd, sar_scale=args.sar_scale,
-                optical_bands=args.optical_bands)
+    return dict(
+        gsd=args.gsd,
+        sar_scale=args.sar_scale,
+        optical_bands=args.optical_bands)
 
 
 def build_inferencer(args: argparse.Namespace) -> ReIDInferencer:
     """The inferencer of ``args.config`` with ``args.checkpoint`` loaded."""
-    return ReIDInferencer(inference_config(args.config, args.cfg_options),
-                          args.checkpoint, args.device)
+    return ReIDInferencer(
+        inference_config(args.config, args.cfg_options), args.checkpoint,
+        args.device)
