@@ -28,7 +28,7 @@ CHIP_EXTENSIONS = ('.tif', '.tiff', '.png', '.jpg', '.jpeg')
 _TIFF_MAGIC = (b'II*\x00', b'MM\x00*', b'II+\x00', b'MM\x00+')
 _GDAL_NODATA_TAG = 42113
 _ALPHA = (1, 2)  # TIFF ExtraSamples: associated / unassociated alpha
-_TIFF_PHOTOMETRIC = {'MINISBLACK', 'RGB', 'YCBCR'}
+_TIFF_PHOTOMETRIC = ('MINISBLACK', 'RGB', 'YCBCR')
 #: Pillow mode -> (mode to convert to, dtype, bands, bands 0-2 are RGB).
 _PIL_MODES = {
     'L': ('L', np.uint8, 1, False),
@@ -73,7 +73,7 @@ def _is_tiff(path: str) -> bool:
         return file.read(4) in _TIFF_MAGIC
 
 
-def _tiff_layout(tif: 'tifffile.TiffFile', path: str) -> Tuple[list, list]:
+def _tiff_layout(tif: 'tifffile.TiffFile', path: str) -> Tuple[list, str]:
     """(band indices kept, (H, W, bands) axis order) of the first series."""
     series, page = tif.series[0], tif.pages.first
     photometric = page.photometric.name
@@ -81,6 +81,10 @@ def _tiff_layout(tif: 'tifffile.TiffFile', path: str) -> Tuple[list, list]:
         raise ChipFileError(
             f'{path}: TIFF photometric {photometric}; expected '
             'MINISBLACK (grey / bands) or RGB')
+    if photometric == 'YCBCR' and page.compression.name != 'JPEG':
+        raise ChipFileError(f'{path}: TIFF YCbCr with {page.compression.name} '
+                            'compression; expected RGB (YCbCr only as JPEG, '
+                            'which decodes to RGB)')
     axes = series.axes
     if axes not in ('YX', 'YXS', 'SYX'):
         raise ChipFileError(f'{path}: TIFF image of axes {axes} and shape '

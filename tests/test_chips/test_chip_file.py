@@ -88,12 +88,26 @@ def test_png_and_jpeg(tmp_path):
                                 photometric='palette',
                                 colormap=np.zeros((3, 256), np.uint16)),
      'photometric PALETTE'),
+    (lambda p: tifffile.imwrite(p, np.zeros((8, 8, 3), np.uint8),
+                                photometric='ycbcr', subsampling=(1, 1)),
+     'YCbCr with NONE compression'),
 ])
 def test_unreadable_files_are_named(tmp_path, make, message):
     path = tmp_path / 'chip_x.tif'
     make(path)
     with pytest.raises(ChipFileError, match=f'chip_x.tif.*{message}'):
         read_chip(str(path))
+
+
+def test_jpeg_compressed_tiff(tmp_path):
+    yy, xx = np.mgrid[0:64, 0:48]
+    smooth = np.stack([yy * 4, xx * 5, (yy + xx) * 2], axis=2).astype(
+        np.uint8)
+    path = write_tiff(tmp_path / 'jpeg.tif', smooth, photometric='rgb',
+                      compression='jpeg')
+    header, pixels = read_chip(path)
+    assert header[1:7] == ('TIFF', 64, 48, 3, np.uint8, True)
+    assert np.abs(pixels.astype(int) - smooth).mean() < 2
 
 
 def test_truncated_tiff_named(tmp_path):
