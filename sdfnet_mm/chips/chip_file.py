@@ -52,7 +52,8 @@ class ChipHeader(NamedTuple):
     """What a chip file says about itself (alpha bands not counted).
 
     ``rgb_order``: the file declares bands 0, 1, 2 as red, green, blue
-    (TIFF photometric RGB, a colour PNG / JPEG). ``tag_spacing`` /
+    (TIFF photometric RGB, a colour PNG / JPEG). ``alpha_bands``: how many
+    alpha bands were dropped. ``tag_spacing`` /
     ``tag_problem``: ground metres per pixel from the GeoTIFF tags, or
     why the tags give none (``None`` when there are no scale tags).
     """
@@ -63,6 +64,7 @@ class ChipHeader(NamedTuple):
     bands: int
     dtype: np.dtype
     rgb_order: bool
+    alpha_bands: int = 0
     nodata: Optional[float] = None
     tag_spacing: Optional[PixelSpacing] = None
     tag_problem: Optional[str] = None
@@ -114,9 +116,10 @@ def _tiff_header(tif: 'tifffile.TiffFile', path: str) -> ChipHeader:
         raise ChipFileError(
             f'{path}: GDAL_NODATA {nodata!r} is not a number') from None
     rgb_order = page.photometric.name != 'MINISBLACK'
+    samples = size.get('S', 1)
     return ChipHeader(path, 'TIFF', size['Y'], size['X'], len(keep),
-                      np.dtype(series.dtype), rgb_order, nodata, spacing,
-                      problem)
+                      np.dtype(series.dtype), rgb_order, samples - len(keep),
+                      nodata, spacing, problem)
 
 
 def _tiff_pixels(tif: 'tifffile.TiffFile', path: str) -> np.ndarray:
@@ -152,8 +155,9 @@ def _pil_mode(img: Image.Image, path: str) -> tuple:
 def _pil_header(img: Image.Image, path: str) -> ChipHeader:
     _, dtype, bands, rgb_order = _pil_mode(img, path)
     width, height = img.size
+    alpha = int(img.mode in ('RGBA', 'LA'))
     return ChipHeader(path, img.format, height, width, bands, np.dtype(dtype),
-                      rgb_order)
+                      rgb_order, alpha)
 
 
 def _pil_pixels(img: Image.Image, path: str) -> np.ndarray:

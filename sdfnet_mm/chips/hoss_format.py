@@ -30,9 +30,11 @@ def hoss_format_problem(header: ChipHeader, modality: int) -> Optional[str]:
     when it is)."""
     dtype, bands, words = HOSS_FORMAT[modality]
     if header.format != 'TIFF' or header.dtype != dtype \
-            or header.bands != bands:
+            or header.bands != bands or header.alpha_bands:
+        alpha = f' + {header.alpha_bands} alpha' if header.alpha_bands else ''
         return (f'{header.format} {header.dtype} with {header.bands} '
-                f'band(s); HOSS chips of this modality are {words} TIFFs')
+                f'band(s){alpha}; HOSS chips of this modality are {words} '
+                'TIFFs')
     return None
 
 

@@ -44,16 +44,17 @@ def test_declared_alpha_is_dropped_and_rgb_order_kept(tmp_path):
     rgba = write_tiff(tmp_path / 'rgba.tif', RGBN, photometric='rgb',
                       extrasamples=[2])
     header, pixels = read_chip(rgba)
-    assert header.bands == 3 and header.rgb_order
+    assert header.bands == 3 and header.rgb_order and header.alpha_bands == 1
     assert np.array_equal(pixels, RGBN[..., :3])
     rgbn = write_tiff(tmp_path / 'rgbn.tif', RGBN, photometric='rgb',
                       extrasamples=[0])
-    assert read_chip_header(rgbn)[4:7] == (4, np.uint16, True)
+    assert read_chip_header(rgbn)[4:8] == (4, np.uint16, True, 0)
     png = tmp_path / 'rgba.png'
     image = RGBN[..., :4].astype(np.uint8)
     Image.fromarray(image, 'RGBA').save(png)
     header, pixels = read_chip(str(png))
-    assert (header.format, header.bands, header.rgb_order) == ('PNG', 3, True)
+    assert (header.format, header.bands, header.rgb_order,
+            header.alpha_bands) == ('PNG', 3, True, 1)
     assert np.array_equal(pixels, image[..., :3])
 
 

@@ -5,7 +5,8 @@ import pytest
 from PIL import Image
 
 from sdfnet_mm.chips import (ChipOptions, GroundSampleDistance, PixelSpacing,
-                             chip_info, read_chip_header, resolve_chip_gsd)
+                             chip_info, hoss_format_problem, read_chip_header,
+                             resolve_chip_gsd)
 from sdfnet_mm.structures import OPTICAL, SAR
 
 from chip_writers import UTM_33N, WGS84, write_tiff
@@ -87,7 +88,7 @@ def test_chip_sources(tmp_path, hoss_root):
 
 
 def test_hoss_name_without_hoss_format_gets_no_hoss_gsd(tmp_path):
-    """A HOSS-named uint16 or grey chip is another sensor's chip."""
+    """A HOSS-named uint16, grey or RGBA chip is another sensor's chip."""
     path = tmp_path / '0001_s01c1_RGB.tif'
     write_tiff(path, np.arange(3 * 40 * 12, dtype=np.uint16).reshape(
         40, 12, 3), photometric='rgb')
@@ -98,5 +99,11 @@ def test_hoss_name_without_hoss_format_gets_no_hoss_gsd(tmp_path):
         chip_info(header, OPTICAL)
     grey = tmp_path / '0001_s01c2_RGB.tif'
     Image.fromarray(np.zeros((8, 4), np.uint8)).save(grey)
-    assert not chip_info(read_chip_header(str(grey)), OPTICAL,
-                         ChipOptions(gsd={'optical': 2})).hoss
+    rgba = tmp_path / '0001_s01c3_RGB.tif'
+    Image.fromarray(np.zeros((8, 4, 4), np.uint8)).save(rgba)
+    for path in (grey, rgba):
+        assert not chip_info(read_chip_header(str(path)), OPTICAL,
+                             ChipOptions(gsd={'optical': 2})).hoss
+    assert hoss_format_problem(read_chip_header(str(rgba)), OPTICAL) == (
+        'TIFF uint8 with 3 band(s) + 1 alpha; HOSS chips of this modality '
+        'are uint8 RGB (3 bands) TIFFs')
