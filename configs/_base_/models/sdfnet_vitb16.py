@@ -1,7 +1,9 @@
 # SDF-Net, ViT-B/16 at 256x128 (the paper; docs/method.md §3-4):
 # dual-head tokenizer, MIE + SSE (TransOSS), SCL at block 6 with central
 # differences, DFL with two linear heads and sum fusion, BNNeck,
-# label-smoothed CE + weighted triplet, lambda_orth 10, lambda_struct 1.
+# label-smoothed CE + weighted triplet, lambda_orth 10, lambda_struct 1 on
+# the mean over channels of the prototype gap (the authors' MSE; the paper's
+# literal sum, channel_reduction='sum', is 768x larger at this width).
 from mmpretrain.models import LabelSmoothLoss
 
 from sdfnet_mm.models import (BNNeckHead, DisentangleNeck, OrthogonalLoss,
@@ -46,7 +48,7 @@ model = dict(
                           loss_weight=1.0),
         test_feature='bn'),
     structure_loss=dict(
-        type=StructureConsistencyLoss, channel_reduction='sum',
+        type=StructureConsistencyLoss, channel_reduction='mean',
         loss_weight=1.0),
 )
 # tools/test.py --tta wraps the model with this (see tta_pipeline).
