@@ -2,10 +2,12 @@
 # for loading their weights (tools/convert_weights.py) and reproducing their
 # numbers: token-based DFL (shared CLS + per-modality token), forward
 # differences for SCL, batch-hard soft-margin triplet, plain CE, MSE
-# structure loss.
+# structure loss and their identity sampler (8 ids x 4 images, no modality
+# balance).
 from mmengine.config import read_base
 from mmpretrain.models import CrossEntropyLoss
 
+from sdfnet_mm.datasets import RandomIdentitySampler
 from sdfnet_mm.models import TripletLoss
 
 with read_base():
@@ -21,3 +23,5 @@ model.head.loss_cls = dict(type=CrossEntropyLoss, loss_weight=1.0)
 model.head.loss_triplet = dict(type=TripletLoss, mining='hard',
                               loss_weight=1.0)
 model.structure_loss.channel_reduction = 'mean'
+train_dataloader.sampler = dict(type=RandomIdentitySampler, num_ids=8,
+                                num_instances=4)
