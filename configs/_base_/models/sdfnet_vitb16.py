@@ -7,9 +7,9 @@
 from mmpretrain.models import LabelSmoothLoss
 
 from sdfnet_mm.models import (BNNeckHead, DisentangleNeck, OrthogonalLoss,
-                              ReIDDataPreprocessor, ReIDTTAModel, SDFNet,
-                              SDFViT, StructureConsistencyLoss,
-                              TripletLoss)
+                              PixelRandomErasing, ReIDDataPreprocessor,
+                              ReIDTTAModel, SDFNet, SDFViT,
+                              StructureConsistencyLoss, TripletLoss)
 
 num_ids = 361  # HOSS ReID training identities
 embed_dims = 768
@@ -19,7 +19,15 @@ pretrained = 'checkpoints/vit_b512_pre_sdfnet.pth'
 
 model = dict(
     type=SDFNet,
-    data_preprocessor=dict(type=ReIDDataPreprocessor),
+    # Random erasing as the authors' timm RandomErasing(mode='pixel'): one
+    # box per image with probability 0.2, per-pixel N(0, 1) noise after the
+    # ImageNet normalisation, which happens here (not in the pipeline).
+    data_preprocessor=dict(
+        type=ReIDDataPreprocessor,
+        train_augments=[
+            dict(type=PixelRandomErasing, prob=0.2, min_area=0.02,
+                 max_area=1 / 3, min_aspect=0.3)
+        ]),
     backbone=dict(
         type=SDFViT,
         arch='b',
