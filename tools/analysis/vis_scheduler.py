@@ -18,7 +18,7 @@ writes every category's values at every iteration as JSON.
 import argparse
 import json
 import os.path as osp
-from typing import List
+from typing import List, Optional
 
 import matplotlib
 
@@ -57,7 +57,8 @@ def parse_args(argv=None):
     return args
 
 
-def iters_per_epoch(cfg: Config, dataset_size, config_path: str) -> int:
+def iters_per_epoch(cfg: Config, dataset_size: Optional[int],
+                    config_path: str) -> int:
     """Iterations of an epoch: from ``dataset_size`` or the config's data."""
     batch_size = cfg.train_dataloader.batch_size
     if dataset_size is not None:
