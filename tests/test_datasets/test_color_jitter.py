@@ -21,8 +21,8 @@ JITTER = transforms.ColorJitter(brightness=0.2, contrast=0.2,
 def jitter_steps():
     """The jitter steps of the paper config's training pipeline (from the
     PIL conversion to the numpy conversion)."""
-    pipeline = Config.fromfile(
-        REPO / 'configs/sdfnet_vitb16_hoss.py').train_dataloader.dataset.pipeline
+    cfg = Config.fromfile(REPO / 'configs/sdfnet_vitb16_hoss.py')
+    pipeline = cfg.train_dataloader.dataset.pipeline
     names = [getattr(t['type'], '__name__', t['type']) for t in pipeline]
     first, last = names.index('NumpyToPIL'), names.index('PILToNumpy')
     assert names[first + 1] == 'mmpretrain.torchvision/ColorJitter'
