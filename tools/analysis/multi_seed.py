@@ -249,34 +249,46 @@ class Study:
             print(f'{name}: training{" (resumed)" if resume else ""}, log '
                   f'{osp.join(run_dir, "train.log")}', flush=True)
             begin = time.monotonic()
-            args = self.train_tool.parse_args(
-                self.train_args(variant, seed, resume))
-            cfg = self.train_tool.merge_args(Config.fromfile(variant.config),
-                                             args)
-            cfg.experiment_name = f'{variant.label}_seed{seed}_train'
-            with _console_to(osp.join(run_dir, 'train.log')):
-                runner = Runner.from_cfg(cfg)
-                runner.train()
-                _release(runner)
+            self._train(variant, seed, resume)
+            gc.collect()  # the runner, its data loader workers
             _write_json(trained, dict(seconds=time.monotonic() - begin))
         checkpoint = self._checkpoint(run_dir)
         print(f'{name}: testing {checkpoint}', flush=True)
         begin = time.monotonic()
-        args = self.test_tool.parse_args(
-            self.test_args(variant, seed, checkpoint))
-        cfg = self.test_tool.merge_args(Config.fromfile(variant.config), args)
-        cfg.experiment_name = f'{variant.label}_seed{seed}_test'
-        with _console_to(osp.join(run_dir, 'test.log')):
-            runner = self.test_tool.load_runner(cfg, checkpoint,
-                                                variant.config)
-            metrics = runner.test()
-            _release(runner)
+        metrics = self._test(variant, seed, checkpoint)
+        gc.collect()
         with open(trained) as file:
             train_seconds = json.load(file)['seconds']
         _write_json(osp.join(run_dir, 'results.json'), dict(
             spec=self.spec(variant, seed), checkpoint=checkpoint,
             metrics=metrics, train_seconds=train_seconds,
             test_seconds=time.monotonic() - begin))
+
+    def _train(self, variant: Variant, seed: int, resume: bool) -> None:
+        """``tools/train.py`` of one run, its console to ``train.log``."""
+        args = self.train_tool.parse_args(
+            self.train_args(variant, seed, resume))
+        cfg = self.train_tool.merge_args(Config.fromfile(variant.config),
+                                         args)
+        cfg.experiment_name = f'{variant.label}_seed{seed}_train'
+        with _console_to(osp.join(cfg.work_dir, 'train.log')):
+            runner = Runner.from_cfg(cfg)
+            runner.train()
+            _close_logger(runner)
+
+    def _test(self, variant: Variant, seed: int, checkpoint: str) -> dict:
+        """``tools/test.py --out`` of one run, its console to
+        ``test.log``; returns the metrics."""
+        args = self.test_tool.parse_args(
+            self.test_args(variant, seed, checkpoint))
+        cfg = self.test_tool.merge_args(Config.fromfile(variant.config), args)
+        cfg.experiment_name = f'{variant.label}_seed{seed}_test'
+        with _console_to(osp.join(self.run_dir(variant, seed), 'test.log')):
+            runner = self.test_tool.load_runner(cfg, checkpoint,
+                                                variant.config)
+            metrics = runner.test()
+            _close_logger(runner)
+        return metrics
 
     def _checkpoint(self, run_dir: str) -> str:
         if self.checkpoint == 'best':
@@ -445,14 +457,12 @@ def _console_to(path: str):
             raise
 
 
-def _release(runner: Runner) -> None:
+def _close_logger(runner: Runner) -> None:
     """Close the handlers of a finished runner's logger (its console
-    handler writes to a log file closed next) and free its memory."""
+    handler writes to a log file closed next)."""
     for handler in list(runner.logger.handlers):
         handler.close()
         runner.logger.removeHandler(handler)
-    del runner
-    gc.collect()
 
 
 def parse_args(argv=None) -> argparse.Namespace:
