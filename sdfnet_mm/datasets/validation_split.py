@@ -3,7 +3,7 @@
 Model selection on the test split makes test numbers optimistic; instead,
 ``HOSSDataset(split='train', val_ids=...)`` leaves some training identities
 out and ``HOSSDataset(split='val', val_ids=...)`` returns their chips as a
-query/gallery split (``docs/method.md`` §2a).
+query/gallery split (README, "Protocol").
 
 Which identities: those with both optical and SAR chips are the candidates
 (an identity with one modality cannot give a cross-modal query with a true
