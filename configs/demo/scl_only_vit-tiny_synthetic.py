@@ -1,5 +1,6 @@
 # The demo's SCL-only ablation: configs/demo/sdfnet_vit-tiny_synthetic.py
-# without DFL (CLS token + BNNeck), as configs/ablations/scl_only_vitb16_hoss.py.
+# without DFL (CLS token + BNNeck), as
+# configs/ablations/scl_only_vitb16_hoss.py.
 from mmengine.config import read_base
 
 from sdfnet_mm.models import ClassTokenNeck
