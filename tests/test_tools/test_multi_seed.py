@@ -145,6 +145,10 @@ def test_a_real_study_trains_tests_summarizes_and_continues(
             run_dir = work_dir / label / f'seed_{seed}'
             results = json.loads((run_dir / 'results.json').read_text())
             assert results['checkpoint'].endswith('epoch_1.pth')
+            # the classifier width fits the ids left for training (16 for
+            # the _val variant): IdentityCountCheckHook stays silent
+            assert 'identities but the classifier' not in (
+                run_dir / 'train.log').read_text()
             # the runner's metrics = the rates from the per-query file
             row = next(r for r in summary['runs']
                        if (r['label'], r['seed']) == (label, seed))
