@@ -1,4 +1,8 @@
+from .float32_island import float32_island, upcast
 from .pixel_random_erasing import PixelRandomErasing
 from .scl_descriptor import DIFFERENCES, gradient_energy
 
-__all__ = ['DIFFERENCES', 'gradient_energy', 'PixelRandomErasing']
+__all__ = [
+    'DIFFERENCES', 'float32_island', 'gradient_energy', 'PixelRandomErasing',
+    'upcast'
+]
