@@ -125,6 +125,7 @@ def requested_precision(cfg: Config, precision: Optional[str] = None,
 def setup_precision(cfg: Config, precision: Optional[str] = None,
                     amp: bool = False, cuda: Optional[bool] = None,
                     capabilities: Optional[Mapping[str, Any]] = None,
+                    allow_emulated: Optional[bool] = None,
                     log: bool = True) -> Precision:
     """Resolve the precision (:mod:`sdfnet_mm.engine.precision`) of
     ``cfg`` run on this device (``cuda``: whether CUDA is available; found
@@ -145,6 +146,9 @@ def setup_precision(cfg: Config, precision: Optional[str] = None,
         amp (bool): ``--amp``.
         capabilities: CPU capabilities for the detection (tests); None
             reads this CPU's.
+        allow_emulated (bool, optional): Grant ``'bf16'`` on a CPU without
+            native bfloat16 (benchmarks); None reads
+            ``SDFNET_ALLOW_EMULATED_BF16``.
         log (bool): Log the decision.
 
     Returns:
@@ -153,7 +157,8 @@ def setup_precision(cfg: Config, precision: Optional[str] = None,
     cuda = torch.cuda.is_available() if cuda is None else cuda
     chosen = resolve_precision(
         requested_precision(cfg, precision, amp, cuda),
-        'cuda' if cuda else 'cpu', config_amp(cfg), capabilities, log=log)
+        'cuda' if cuda else 'cpu', config_amp(cfg), capabilities,
+        allow_emulated, log=log)
     wrapper = cfg.optim_wrapper
     # Types by registry name: a class put into a loaded config breaks the
     # config dump of the work dir.
