@@ -1,3 +1,5 @@
-from .scl_descriptor import DIFFERENCES, gradient_energy
+from .scl_descriptor import (DIFFERENCES, gradient_energy, gradient_energy_map,
+                             spatial_differences)
 
-__all__ = ['DIFFERENCES', 'gradient_energy']
+__all__ = ['DIFFERENCES', 'gradient_energy', 'gradient_energy_map',
+           'spatial_differences']
