@@ -1,6 +1,7 @@
-# Runtime: MMEngine's hooks, logging (text log + scalars.json; add
-# dict(type=TensorboardVisBackend) to vis_backends for TensorBoard) and the
-# best checkpoint by All mAP.
+# Runtime: MMEngine's hooks, logging (text log + scalars.json; for
+# TensorBoard too, add to a config:
+# visualizer.vis_backends.append(dict(type='TensorboardVisBackend'))
+# ) and the best checkpoint by All mAP.
 from mmengine.hooks import (CheckpointHook, DistSamplerSeedHook, IterTimerHook,
                             LoggerHook, ParamSchedulerHook)
 from mmengine.runner import LogProcessor

@@ -1,17 +1,24 @@
 """The "look inside" tools on the HOSS samples with a small random SDF-Net
 (the ``tiny`` fixture): get_flops, browse_dataset, analyze_logs,
 vis_features and vis_attention."""
+import argparse
+import json
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
+from mmengine.config import Config, DictAction
 from PIL import Image
+from tensorboard.backend.event_processing.event_accumulator import \
+    EventAccumulator
 
 from sdfnet_mm.chips import parse_hoss_name, read_chip_rgb
 from sdfnet_mm.structures import MODALITY_NAMES, OPTICAL, SAR
 from sdfnet_mm.visualization import scale_to_height
 
-from tool_runner import DEMO_CONFIG, load_tool
+from tool_runner import (DEMO_CONFIG, REPO, load_tool, python_tool, scalars,
+                         tiny_options)
 
 CHANNELS, FFN, LAYERS = 32, 64, 2  # tiny_options' ViT
 
@@ -149,3 +156,129 @@ def test_browse_dataset_rejects_an_unknown_conversion(capsys):
         browse_dataset.parse_args([DEMO_CONFIG, '--sar-to-rgb', 'max,db'])
     assert "'max,db': expected a comma-separated list" in \
         capsys.readouterr().err
+
+
+# analyze_logs -------------------------------------------------------------
+
+
+@pytest.fixture(scope='module')
+def tensorboard_run(hoss_root, tmp_path_factory):
+    """One tiny epoch through tools/train.py with the README's TensorBoard
+    line applied to the demo config (then dumped, as the Runner dumps it)."""
+    folder = tmp_path_factory.mktemp('tensorboard')
+    cfg = Config.fromfile(str(REPO / DEMO_CONFIG))
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    cfg.merge_from_dict(parser.parse_args(
+        ['--cfg-options', *tiny_options(hoss_root, epochs=1)]).cfg_options)
+    cfg.visualizer.vis_backends.append(dict(type='TensorboardVisBackend'))
+    cfg.dump(str(folder / 'config.py'))
+    work_dir = folder / 'work_dir'
+    python_tool('tools/train.py', folder / 'config.py', '--work-dir',
+                work_dir)
+    return work_dir
+
+
+def test_tensorboard_backend_logs_the_scalars(tensorboard_run):
+    events = list(tensorboard_run.glob('*/vis_data/events.out.tfevents.*'))
+    assert len(events) == 1
+    accumulator = EventAccumulator(str(events[0].parent))
+    accumulator.Reload()
+    logged = {(e.step, e.value) for e in accumulator.Scalars('loss')}
+    expected = {(row['step'], row['loss'])
+                for row in scalars(tensorboard_run) if 'loss' in row}
+    assert len(expected) > 1
+    assert {s for s, _ in logged} == {s for s, _ in expected}
+    assert np.allclose(sorted(logged), sorted(expected), rtol=1e-6)
+
+
+def test_plot_curve_overlays_runs_per_key(trained_run, tensorboard_run,
+                                          tmp_path):
+    analyze_logs = load_tool('tools/analysis/analyze_logs.py')
+    runs = [trained_run[0], tensorboard_run]
+    out = tmp_path / 'curves.png'
+    result = analyze_logs.main(['plot_curve', *map(str, runs), '--keys',
+                                'loss', 'loss_struct', 'all_mAP', '--out',
+                                str(out)])
+    with Image.open(out) as img:
+        assert img.format == 'PNG'
+        assert img.size == (3 * 5 * 100, 350)  # 3 panels of 5 x 3.5 in
+    assert result['titles'] == ['loss', 'loss_struct', 'reid/all_mAP']
+    assert result['xlabels'] == ['iteration', 'iteration', 'epoch']
+    # The parts of the two paths that differ.
+    common = Path(os.path.commonpath(runs))
+    labels = [str(run.relative_to(common)) for run in runs]
+    assert result['legends'] == [labels] * 3
+    for run, label, epochs in zip(runs, labels, (2, 1)):
+        rows = scalars(run)
+        train = [r for r in rows if 'lr' in r]
+        val = [r for r in rows if 'reid/all_mAP' in r]
+        steps, values = result['curves'][(label, 'loss_struct')]
+        np.testing.assert_array_equal(steps, [r['step'] for r in train])
+        np.testing.assert_allclose(values, [r['loss_struct'] for r in train])
+        steps, values = result['curves'][(label, 'all_mAP')]
+        np.testing.assert_array_equal(steps, np.arange(1, epochs + 1))
+        np.testing.assert_allclose(values, [r['reid/all_mAP'] for r in val])
+
+
+def write_scalars(path: Path, rows: list) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text(''.join(json.dumps(row) + '\n' for row in rows))
+
+
+def train_row(epoch, step, time, loss=1.0):
+    return dict(lr=0.1, time=time, loss=loss, epoch=epoch, iter=step,
+                step=step)
+
+
+def test_cal_train_time_by_hand(tmp_path, capsys):
+    analyze_logs = load_tool('tools/analysis/analyze_logs.py')
+    times = {1: [9.0, 1.0, 2.0], 2: [5.0, 0.5, 0.5], 3: [1.0, 3.0]}
+    rows = [train_row(epoch, 10 * i + 30 * epoch, t)
+            for epoch, ts in times.items() for i, t in enumerate(ts)]
+    write_scalars(tmp_path / 'run' / '20260101_000000' / 'vis_data' /
+                  'scalars.json', rows + [{'reid/all_mAP': 5.0, 'step': 1}])
+    run = str(tmp_path / 'run')
+    result = analyze_logs.main(['cal_train_time', run])[run]
+    # Without each epoch's first row: epochs 1.5, 0.5, 3.0.
+    assert result['epochs'] == {1: 1.5, 2: 0.5, 3: 3.0}
+    assert (result['slowest'], result['fastest']) == (3, 2)
+    assert result['average'] == pytest.approx(22.0 / 8)
+    printed = capsys.readouterr().out
+    assert 'slowest epoch 3, average time is 3.0000' in printed
+    assert 'fastest epoch 2, average time is 0.5000' in printed
+    assert 'average iter time: 2.7500 s/iter' in printed
+    outliers = analyze_logs.main(['cal_train_time', run,
+                                  '--include-outliers'])[run]
+    assert outliers['epochs'] == {1: 4.0, 2: 2.0, 3: 2.0}
+    assert outliers['slowest'] == 1
+
+
+def test_resumed_run_rows_replace_the_interrupted_ones(tmp_path):
+    analyze_logs = load_tool('tools/analysis/analyze_logs.py')
+    run = tmp_path / 'run'
+    write_scalars(run / '20260101_000000' / 'vis_data' / 'scalars.json',
+                  [train_row(1, s, 1.0, loss=s) for s in (10, 20, 30)])
+    write_scalars(run / '20260101_010000' / 'vis_data' / 'scalars.json',
+                  [train_row(1, s, 1.0, loss=-s) for s in (20, 30, 40)])
+    (run / '20260101_020000' / 'vis_data').mkdir(parents=True)  # a test run
+    log = analyze_logs.load_run(str(run))
+    assert [(r['step'], r['loss']) for r in log['train']] == [
+        (10, 10), (20, -20), (30, -30), (40, -40)]
+
+
+def test_analyze_logs_errors_name_the_run_and_the_keys(tmp_path):
+    analyze_logs = load_tool('tools/analysis/analyze_logs.py')
+    run = tmp_path / 'run'
+    write_scalars(run / '20260101_000000' / 'vis_data' / 'scalars.json',
+                  [dict(train_row(1, 10, 1.0), **{'a/x': 1, 'b/x': 2})])
+    with pytest.raises(KeyError, match=r"run: no logged key 'lss'; "
+                       r"logged keys: \['a/x', 'b/x', 'loss', 'lr', 'time'\]"):
+        analyze_logs.main(['plot_curve', str(run), '--keys', 'lss',
+                           '--out', str(tmp_path / 'c.png')])
+    with pytest.raises(KeyError, match=r"'x' is ambiguous: \['a/x', 'b/x'\]"):
+        analyze_logs.main(['plot_curve', str(run), '--keys', 'x',
+                           '--out', str(tmp_path / 'c.png')])
+    with pytest.raises(FileNotFoundError, match='empty: no <timestamp>'):
+        (tmp_path / 'empty').mkdir()
+        analyze_logs.main(['cal_train_time', str(tmp_path / 'empty')])
