@@ -8,11 +8,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from mmengine.config import Config, DictAction
+from mmpretrain.apis import get_model
 from PIL import Image
 from tensorboard.backend.event_processing.event_accumulator import \
     EventAccumulator
+from threadpoolctl import threadpool_limits
 
+from sdfnet_mm.apis import ReIDInferencer, inference_config
 from sdfnet_mm.chips import parse_hoss_name, read_chip_rgb
 from sdfnet_mm.structures import MODALITY_NAMES, OPTICAL, SAR
 from sdfnet_mm.visualization import scale_to_height
@@ -282,3 +286,94 @@ def test_analyze_logs_errors_name_the_run_and_the_keys(tmp_path):
     with pytest.raises(FileNotFoundError, match='empty: no <timestamp>'):
         (tmp_path / 'empty').mkdir()
         analyze_logs.main(['cal_train_time', str(tmp_path / 'empty')])
+
+
+# vis_features -------------------------------------------------------------
+
+
+@pytest.fixture
+def one_thread():
+    """scikit-learn's OpenMP and BLAS on one thread, as the subprocess tools
+    run (tool_env): on a busy machine its thread pools slow t-SNE down
+    tenfold."""
+    with threadpool_limits(limits=1):
+        yield
+
+
+def test_modality_separation_score_by_construction(one_thread):
+    vis_features = load_tool('tools/visualization/vis_features.py')
+    rng = np.random.default_rng(0)
+    modalities = np.repeat([OPTICAL, SAR], 100)
+    noise = rng.normal(size=(200, 16))
+    separable = noise.copy()
+    separable[:, 3] += 10 * modalities  # one channel tells the modality
+    mean, std = vis_features.modality_separation(separable, modalities)
+    assert (mean, std) == (1.0, 0.0)
+    mean, _ = vis_features.modality_separation(noise, modalities)
+    assert 0.3 < mean < 0.7  # chance is 0.5
+    with pytest.raises(ValueError, match='4 SAR chips; the probe needs'):
+        vis_features.modality_separation(noise[:104], modalities[:104])
+
+
+def test_vis_features_tool(tiny, hoss_root, tmp_path, capsys, one_thread):
+    options, cfg, checkpoint = tiny
+    vis_features = load_tool('tools/visualization/vis_features.py')
+    out = tmp_path / 'tsne.png'
+    result = vis_features.main([DEMO_CONFIG, str(checkpoint), '--out',
+                                str(out), '--cfg-options', *options])
+    with Image.open(out) as img:
+        assert img.format == 'PNG' and img.size == (3 * 500, 500)
+    features = result['features']
+    # The test split: every query and gallery chip, in the dataset's order.
+    names = sorted(os.listdir(hoss_root / 'query')) + \
+        sorted(os.listdir(hoss_root / 'bounding_box_test'))
+    assert sorted(Path(p).name for p in features['paths']) == sorted(names)
+    parsed = [parse_hoss_name(p) for p in features['paths']]
+    np.testing.assert_array_equal(features['modalities'],
+                                  [p.modality for p in parsed])
+    np.testing.assert_array_equal(features['ids'], [p.identity for p in parsed])
+    # Sum fusion; the pre-BN test feature is the fused one: the inferencer's
+    # own predict path gives the same numbers.
+    np.testing.assert_allclose(features['shared'] + features['specific'],
+                               features['fused'], atol=1e-5)
+    predicted = ReIDInferencer(cfg, str(checkpoint))(features['paths'],
+                                                     batch_size=16)
+    np.testing.assert_allclose(features['fused'], predicted['features'],
+                               atol=1e-5)
+    assert list(result['scores']) == ['fused', 'shared', 'specific']
+    printed = capsys.readouterr().out
+    for name, title in zip(result['scores'], result['titles']):
+        mean, std = result['scores'][name]
+        assert vis_features.modality_separation(
+            vis_features.l2_normalise(features[name]),
+            features['modalities']) == (mean, std)
+        assert title == (f'{name} feature\nmodality probe accuracy '
+                         f'{100 * mean:.1f} ± {100 * std:.1f} %')
+        assert f'{name:<9}{100 * mean:6.1f} ± {100 * std:.1f} %' in printed
+        assert result['embeddings'][name].shape == (len(names), 2)
+    counts = np.bincount(features['modalities'])
+    assert result['chance'] == counts.max() / counts.sum()
+    assert result['legend'] == ['optical', 'SAR']
+
+
+def test_vis_features_baseline_has_only_the_fused_feature(hoss_root,
+                                                          tmp_path,
+                                                          one_thread):
+    options = [o for o in tiny_options(hoss_root)
+               if not o.startswith('model.backbone.structure_layer')]
+    config = 'configs/demo/baseline_vit-tiny_synthetic.py'
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    cfg = inference_config(str(REPO / config), parser.parse_args(
+        ['--cfg-options', *options]).cfg_options)
+    torch.manual_seed(0)
+    checkpoint = tmp_path / 'baseline.pth'
+    torch.save({'state_dict': get_model(cfg).state_dict()}, checkpoint)
+    vis_features = load_tool('tools/visualization/vis_features.py')
+    out = tmp_path / 'tsne.png'
+    result = vis_features.main([config, str(checkpoint), '--out', str(out),
+                                '--cfg-options', *options])
+    assert list(result['scores']) == ['fused']
+    assert result['features']['shared'] is None
+    with Image.open(out) as img:
+        assert img.size == (500, 500)
