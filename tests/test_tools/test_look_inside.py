@@ -18,8 +18,9 @@ from threadpoolctl import threadpool_limits
 
 from sdfnet_mm.apis import ReIDInferencer, inference_config
 from sdfnet_mm.chips import parse_hoss_name, read_chip_rgb
+from sdfnet_mm.models.utils import gradient_energy_map
 from sdfnet_mm.structures import MODALITY_NAMES, OPTICAL, SAR
-from sdfnet_mm.visualization import scale_to_height
+from sdfnet_mm.visualization import heatmap_overlay, scale_to_height
 
 from tool_runner import (DEMO_CONFIG, REPO, load_tool, python_tool, scalars,
                          tiny_options)
@@ -377,3 +378,116 @@ def test_vis_features_baseline_has_only_the_fused_feature(hoss_root,
     assert result['features']['shared'] is None
     with Image.open(out) as img:
         assert img.size == (500, 500)
+
+
+# vis_attention ------------------------------------------------------------
+
+
+def manual_backbone(backbone, batch):
+    """Tokens entering each block and leaving the last, by running the
+    blocks one by one (no hooks), and the patch grid."""
+    tokens, grid = backbone.embed(batch['inputs'], batch['modality'],
+                                  batch['ship_size'])
+    inputs = []
+    for block in backbone.layers:
+        inputs.append(tokens)
+        tokens = block(tokens)
+    return inputs, tokens, grid
+
+
+def test_vis_attention_maps_against_a_manual_forward(tiny, hoss_root):
+    _, cfg, checkpoint = tiny
+    vis_attention = load_tool('tools/visualization/vis_attention.py')
+    inferencer = ReIDInferencer(cfg, str(checkpoint))
+    model, backbone = inferencer.model, inferencer.model.backbone
+    paths = [str(hoss_root / 'query' / '0002_s05c1_RGB.tif'),
+             str(hoss_root / 'bounding_box_test' / '0002_s05c2_SAR.tif'),
+             str(hoss_root / 'bounding_box_test' / '0002_s05c3_RGB.tif')]
+    batch = next(inferencer.model_batches(paths, batch_size=3))
+    maps = vis_attention.look(model, batch)
+    with torch.no_grad():
+        inputs, _, grid = manual_backbone(backbone, batch)
+    assert maps['grid'] == grid == (16, 4)
+    # The recomputed weights are the blocks' attention: A V through the
+    # output projection gives what the fused attention returned.
+    for block, tokens, weights in zip(backbone.layers, inputs,
+                                      maps['attentions']):
+        attn = block.attn
+        normed = block.ln1(tokens)
+        with torch.no_grad():
+            _, _, v = attn.qkv(normed).reshape(
+                3, -1, 3, attn.num_heads, attn.head_dims).permute(
+                    2, 0, 3, 1, 4)
+            mixed = (weights @ v).transpose(1, 2).reshape(3, -1, CHANNELS)
+            torch.testing.assert_close(attn.proj(mixed), attn(normed),
+                                       atol=1e-5, rtol=1e-5)
+        assert torch.allclose(weights.sum(-1), torch.ones(1))
+    # Rollout by hand: blocks multiplied in numpy, CLS row, patch tokens.
+    rollout = np.eye(weights.shape[-1])
+    for weights in maps['attentions']:
+        mixed = weights.mean(1).double().numpy() + np.eye(weights.shape[-1])
+        rollout = (mixed / mixed.sum(-1, keepdims=True)) @ rollout
+    expected = rollout[:, 0, 1:1 + 64].reshape(3, 16, 4)
+    np.testing.assert_allclose(maps['rollout'].numpy(), expected, atol=1e-6)
+    # SCL map at block 1 (tiny_options' structure_layer).
+    with torch.no_grad():
+        tap = backbone.layers[0](inputs[0])
+        energy = gradient_energy_map(tap[:, 1:65].reshape(3, 16, 4, -1))
+    torch.testing.assert_close(maps['energy'], energy)
+    # Grad-CAM: the last block's attention input made a leaf, the rest of
+    # the network run by hand, each chip scored against the other two.
+    last = backbone.layers[-1]
+    activation = last.ln1(inputs[-1]).detach().requires_grad_()
+    out = inputs[-1] + last.attn(activation)
+    out = last.ffn(last.ln2(out), identity=out)
+    fused = model.neck(backbone.ln1(out)).fused
+    unit = torch.nn.functional.normalize(fused, dim=1)
+    fixed = unit.detach()
+    score = sum(unit[i] @ torch.nn.functional.normalize(
+        (fixed.sum(0) - fixed[i]) / 2, dim=0) for i in range(3))
+    gradient, = torch.autograd.grad(score, activation)
+    patches = activation.detach()[:, 1:65].reshape(3, 16, 4, -1)
+    weights = gradient[:, 1:65].reshape(3, 16, 4, -1).mean((1, 2))
+    cam = torch.relu(torch.einsum('bhwc,bc->bhw', patches, weights))
+    torch.testing.assert_close(maps['gradcam'], cam, atol=1e-6, rtol=1e-5)
+    assert cam.max() > 0
+
+
+def test_vis_attention_tool_one_picture_per_ship(tiny, hoss_root, tmp_path,
+                                                 capsys):
+    options, _, checkpoint = tiny
+    vis_attention = load_tool('tools/visualization/vis_attention.py')
+    test = hoss_root / 'bounding_box_test'
+    images = [test / '0002_s05c2_SAR.tif', hoss_root / 'query' /
+              '0002_s05c1_RGB.tif', test / '0003_s05c2_SAR.tif']
+    out = tmp_path / 'maps'
+    results = vis_attention.main([
+        DEMO_CONFIG, str(checkpoint), *map(str, images), '--out', str(out),
+        '--method', 'rollout', 'gradcam', '--cfg-options', *options])
+    assert sorted(os.listdir(out)) == ['0002.png', '0003.png']
+    ship = results[str(out / '0002.png')]
+    assert [t.split('\n')[0] for t in ship['titles']] == [
+        'model input', 'attention rollout', 'Grad-CAM',
+        'SCL gradient energy']
+    assert ship['titles'][-1] == 'SCL gradient energy\n(block 1)'
+    picture = png_pixels(out / '0002.png')
+    grid = ship['grid_picture']
+    np.testing.assert_array_equal(picture, grid.picture)
+    assert len(grid.boxes) == 2 and all(len(r) == 4 for r in grid.boxes)
+    # Optical first; the first tile is the model input, the others the
+    # maps blended over it.
+    for row, path, image, index in zip(grid.boxes, [images[1], images[0]],
+                                       ship['images'], range(2)):
+        modality = parse_hoss_name(path).modality
+        loaded = read_chip_rgb(str(path), modality, 'log')
+        expected = np.asarray(Image.fromarray(loaded).resize(
+            (64, 256), Image.BILINEAR))
+        np.testing.assert_array_equal(image, expected)
+        np.testing.assert_array_equal(tile_at(picture, row[0]), expected)
+        for box, key in zip(row[1:], ('rollout', 'gradcam', 'energy')):
+            np.testing.assert_array_equal(
+                tile_at(picture, box),
+                heatmap_overlay(expected, ship[key][index].numpy()))
+    alone = results[str(out / '0003.png')]
+    assert len(alone['grid_picture'].boxes) == 1
+    assert 'out' not in capsys.readouterr().err
