@@ -107,6 +107,7 @@ def test_browse_dataset_test_split_tiles_are_the_pipeline(tiny, tmp_path):
     np.testing.assert_array_equal(picture, grid.picture)
     assert [t.split('\n')[0] for t in result['titles']] == [
         'SAR max', 'SAR percentile', 'SAR log', 'LoadHOSSImage', 'Resize']
+    assert result['titles'][0] == 'SAR max\nchip size'
     assert result['titles'][-1] == 'Resize\n64x256 px'
     assert len(grid.boxes) == 4 and all(len(row) == 5 for row in grid.boxes)
     # An optical and a SAR chip of each ship, one above the other.
@@ -153,6 +154,11 @@ def test_browse_dataset_train_split_augmentations(tiny, tmp_path):
     again, picture_again = browse(options, tmp_path, '--num', '3',
                                   '--sar-to-rgb', 'log', '--seed', '3')
     np.testing.assert_array_equal(picture, picture_again)
+    half, _ = browse(options, tmp_path, '--num', '3', '--sar-to-rgb', 'log',
+                     '--rescale-factor', '0.5')
+    assert {box[2] for row in half['grid'].boxes for box in row if box} == \
+        {128}
+    assert half['titles'] == result['titles']
 
 
 def test_browse_dataset_rejects_an_unknown_conversion(capsys):

@@ -2,7 +2,7 @@
 
     python tools/visualization/browse_dataset.py CONFIG [--split train|test]
         [--num 6] [--sar-to-rgb max,percentile,log] [--out browse.png]
-        [--seed 0] [--cfg-options KEY=VALUE ...]
+        [--seed 0] [--rescale-factor 1.0] [--cfg-options KEY=VALUE ...]
 
 As MMPretrain's ``browse_dataset.py --mode pipeline``, for HOSS chips and
 into one picture: one row per chip (``--num`` chips of the split: an
@@ -15,8 +15,11 @@ registry as the dataset builds it): the loaded chip, then the image after
 each transform that has one (resize, flip, crop, erasing, ...; the packing
 step is left out: it only transposes). Tiles are shown at the height of
 the pipeline's output (the model input): the stages from the resize on at
-their own pixels, the loaded chips and the conversions scaled to it.
-``--seed`` fixes the random augmentations.
+their own pixels, the loaded chips and the conversions scaled to it
+(column titles: the images' size when they share one, else ``chip size``,
+given in the row label); ``--rescale-factor`` scales every tile (as
+MMPretrain's option; for a smaller picture). ``--seed`` fixes the random
+augmentations.
 """
 import argparse
 import os.path as osp
@@ -64,11 +67,15 @@ def parse_args(argv=None):
                         help='output .png file')
     parser.add_argument('--seed', type=int, default=0,
                         help='seed of the random augmentations')
+    parser.add_argument('--rescale-factor', type=float, default=1.0,
+                        help='tile height over the model input height')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings')
     args = parser.parse_args(argv)
     if args.num < 1:
         parser.error(f'--num {args.num}; expected >= 1')
+    if args.rescale_factor <= 0:
+        parser.error(f'--rescale-factor {args.rescale_factor}; expected > 0')
     return args
 
 
@@ -108,23 +115,23 @@ def size_text(image: np.ndarray) -> str:
     return f'{image.shape[1]}x{image.shape[0]} px'
 
 
-def column_titles(names: List[str], columns: List[List[np.ndarray]],
-                  height: int) -> List[str]:
-    """Each column's name over its images' size when they all have it and
-    are ``height`` tall (shown as they are), else over ``scaled to H px``."""
+def column_titles(names: List[str],
+                  columns: List[List[np.ndarray]]) -> List[str]:
+    """Each column's name over its images' size when they all share it,
+    else over ``chip size`` (each row's label gives it)."""
     titles = []
     for name, images in zip(names, columns):
-        shapes = {image.shape[:2] for image in images if image is not None}
-        (rows, cols), = shapes if len(shapes) == 1 else [(None, None)]
-        titles.append(f'{name}\n{cols}x{rows} px' if rows == height else
-                      f'{name}\nscaled to {height} px')
+        sizes = {size_text(image) for image in images if image is not None}
+        titles.append(f'{name}\n' +
+                      (sizes.pop() if len(sizes) == 1 else 'chip size'))
     return titles
 
 
-def browse(dataset, pipeline: Compose, methods: List[str],
-           num: int) -> dict:
+def browse(dataset, pipeline: Compose, methods: List[str], num: int,
+           rescale_factor: float = 1.0) -> dict:
     """Tiles, titles and labels of the chosen chips (see the module
-    docstring), and each chip's packed model input."""
+    docstring), and each chip's packed model input; tiles are
+    ``rescale_factor`` times the model input's height."""
     chips = pick_chips([dataset.get_data_info(i)
                         for i in range(len(dataset))], num)
     originals, labels, packed, names = [], [], [], None
@@ -149,12 +156,12 @@ def browse(dataset, pipeline: Compose, methods: List[str],
                       f'{MODALITY_NAMES[info["modality"]]}\n'
                       f'{size_text(stages[0][1])}')
         packed.append(results['inputs'])
-    height = originals[0][-1].shape[0]  # the model input's
+    height = round(originals[0][-1].shape[0] * rescale_factor)
     tiles = [[image if image is None or image.shape[0] == height else
               scale_to_height(image, height) for image in row]
              for row in originals]
     return dict(tiles=tiles, titles=column_titles(names, list(zip(
-        *originals)), height), labels=labels, packed=packed,
+        *originals))), labels=labels, packed=packed,
         paths=[info['img_path'] for info in chips])
 
 
@@ -171,7 +178,8 @@ def main(argv=None) -> dict:
                          'split has no chips')
     pipeline = Compose([TRANSFORMS.build(t) for t in dataset_cfg['pipeline']])
     set_random_seed(args.seed)
-    shown = browse(dataset, pipeline, args.sar_to_rgb, args.num)
+    shown = browse(dataset, pipeline, args.sar_to_rgb, args.num,
+                   args.rescale_factor)
     grid: TileGrid = draw_tile_grid(shown['tiles'], shown['titles'],
                                     shown['labels'])
     save_picture(grid.picture, args.out)
