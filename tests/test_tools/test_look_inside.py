@@ -357,10 +357,15 @@ def test_vis_features_tool(tiny, hoss_root, tmp_path, capsys, one_thread):
         assert title == (f'{name} feature\nmodality probe accuracy '
                          f'{100 * mean:.1f} ± {100 * std:.1f} %')
         assert f'{name:<9}{100 * mean:6.1f} ± {100 * std:.1f} %' in printed
-        assert result['embeddings'][name].shape == (len(names), 2)
+        assert result['embeddings'][name].shape == (result['shown'].sum(), 2)
     counts = np.bincount(features['modalities'])
     assert result['chance'] == counts.max() / counts.sum()
     assert result['legend'] == ['optical', 'SAR']
+    # The t-SNE shows the chips of the 20 smallest ship ids.
+    ids = features['ids']
+    ships = sorted(set(ids[ids >= 0].tolist()))
+    assert len(ships) > 20
+    np.testing.assert_array_equal(result['shown'], np.isin(ids, ships[:20]))
 
 
 def test_vis_features_baseline_has_only_the_fused_feature(hoss_root,
@@ -379,9 +384,11 @@ def test_vis_features_baseline_has_only_the_fused_feature(hoss_root,
     vis_features = load_tool('tools/visualization/vis_features.py')
     out = tmp_path / 'tsne.png'
     result = vis_features.main([config, str(checkpoint), '--out', str(out),
-                                '--cfg-options', *options])
+                                '--max-num-ids', '0', '--cfg-options',
+                                *options])
     assert list(result['scores']) == ['fused']
     assert result['features']['shared'] is None
+    assert result['shown'].all()  # --max-num-ids 0
     with Image.open(out) as img:
         assert img.size == (500, 500)
 

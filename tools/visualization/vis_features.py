@@ -2,8 +2,8 @@
 and how much modality each one carries.
 
     python tools/visualization/vis_features.py CONFIG CHECKPOINT
-        [--split test|train] [--out tsne.png] [--perplexity 30]
-        [--seed 0] [--batch-size 32] [--device cpu]
+        [--split test|train] [--out tsne.png] [--max-num-ids 20]
+        [--perplexity 30] [--seed 0] [--batch-size 32] [--device cpu]
         [--cfg-options KEY=VALUE ...]
 
 As MMPretrain's ``vis_tsne.py``, for SDF-Net: every chip of the split of
@@ -11,14 +11,16 @@ the config's dataset (``test``: query and gallery) goes through the test
 pipeline, the data preprocessor and ``SDFNet.extract_feat``; each feature
 of the neck (DFL: fused, shared and specific; the baseline's CLS-token
 neck: fused only) is L2-normalised, as the ranking uses it, and gets one
-panel: a 2-D t-SNE (scikit-learn, PCA initialisation), colour by ship
-identity (colours repeat after 20 ships; distractors grey), marker by
-modality.
+panel: a 2-D t-SNE (scikit-learn, PCA initialisation) of the chips of the
+first ``--max-num-ids`` ships of the split (as MMPretrain's
+``--max-num-class``; distractors left out; 0: every chip), colour by ship
+(20 colours, repeated beyond), marker by modality.
 
 The **modality-separation score** of a feature is the accuracy of a
 linear probe telling optical from SAR: logistic regression on the
 standardised normalised feature, 5-fold stratified cross-validation
-(mean ± std over the folds; chance is the larger modality's share). If
+over every chip of the split (mean ± std over the folds; chance is the
+larger modality's share). If
 DFL works, the shared feature carries less modality than the specific
 one.
 """
@@ -62,6 +64,8 @@ def parse_args(argv=None):
     parser.add_argument('--split', choices=('test', 'train'), default='test',
                         help="split of the config's dataset")
     parser.add_argument('--out', default='tsne.png', help='output .png')
+    parser.add_argument('--max-num-ids', type=int, default=20,
+                        help='ships in the t-SNE (first ids; 0: all chips)')
     parser.add_argument('--perplexity', type=float, default=30.0,
                         help='t-SNE perplexity (at most a third of the chips'
                         ' less one is used)')
@@ -71,7 +75,19 @@ def parse_args(argv=None):
     parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.max_num_ids < 0:
+        parser.error(f'--max-num-ids {args.max_num_ids}; expected >= 0')
+    return args
+
+
+def plotted_chips(ids: np.ndarray, max_num_ids: int) -> np.ndarray:
+    """(N,) bool: the chips of the ``max_num_ids`` smallest ship ids
+    (distractors left out), or every chip when it is 0."""
+    if max_num_ids == 0:
+        return np.ones(len(ids), dtype=bool)
+    ships = np.unique(ids[ids >= 0])[:max_num_ids]
+    return np.isin(ids, ships)
 
 
 def l2_normalise(features: np.ndarray) -> np.ndarray:
@@ -147,8 +163,8 @@ def plot_panels(embeddings: Dict[str, np.ndarray],
 def main(argv=None) -> dict:
     """Write the figure and print the scores. Returns ``features`` (the
     inferencer's :meth:`~ReIDInferencer.neck_features`), ``scores``
-    ({feature: (mean, std)}), ``chance``, ``embeddings`` and the figure's
-    ``titles`` and ``legend``."""
+    ({feature: (mean, std)}), ``chance``, ``shown`` (the chips in the
+    t-SNE), ``embeddings`` and the figure's ``titles`` and ``legend``."""
     args = parse_args(argv)
     register_all_modules(init_default_scope=False)
     cfg = inference_config(args.config, args.cfg_options)
@@ -165,6 +181,7 @@ def main(argv=None) -> dict:
           f'{(modalities == SAR).sum()} SAR); modality-separation score '
           f'(linear probe accuracy, {FOLDS}-fold CV; chance '
           f'{100 * chance:.1f} %):')
+    shown = plotted_chips(features['ids'], args.max_num_ids)
     scores, embeddings = {}, {}
     for name in ReIDFeatures._fields:
         if features[name] is None:
@@ -173,14 +190,17 @@ def main(argv=None) -> dict:
         scores[name] = modality_separation(normalised, modalities, args.seed)
         print(f'  {name:<9}{100 * scores[name][0]:6.1f} ± '
               f'{100 * scores[name][1]:.1f} %')
-        embeddings[name] = embed_2d(normalised, args.perplexity, args.seed)
+        embeddings[name] = embed_2d(normalised[shown], args.perplexity,
+                                    args.seed)
+    ships = len(np.unique(features['ids'][shown]))
     figure = plot_panels(
-        embeddings, scores, features['ids'], modalities,
-        f'{osp.basename(args.checkpoint)}, {args.split} split: t-SNE, '
-        'colour = ship, marker = modality', args.out)
+        embeddings, scores, features['ids'][shown], modalities[shown],
+        f'{osp.basename(args.checkpoint)}, {args.split} split: t-SNE of '
+        f'{shown.sum()} chips of {ships} ships (colour: ship, marker: '
+        'modality); probe on all chips', args.out)
     print(f't-SNE of {", ".join(embeddings)} written to {args.out}')
     return dict(figure, features=features, scores=scores, chance=chance,
-                embeddings=embeddings)
+                shown=shown, embeddings=embeddings)
 
 
 if __name__ == '__main__':
