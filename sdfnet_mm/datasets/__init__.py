@@ -1,9 +1,9 @@
-"""HOSS ReID on disk, the cross-modal identity sampler and the transforms."""
+"""HOSS ReID on disk, the identity samplers and the transforms."""
 from .hoss import HOSSDataset
-from .samplers import CrossModalIdentitySampler
+from .samplers import CrossModalIdentitySampler, RandomIdentitySampler
 from .transforms import LoadHOSSImage, PackReIDInputs
 
 __all__ = [
-    'HOSSDataset', 'CrossModalIdentitySampler', 'LoadHOSSImage',
-    'PackReIDInputs'
+    'HOSSDataset', 'CrossModalIdentitySampler', 'RandomIdentitySampler',
+    'LoadHOSSImage', 'PackReIDInputs'
 ]

@@ -1,4 +1,4 @@
-"""Load a HOSS chip as an 8-bit RGB image."""
+"""Load a chip as an 8-bit RGB image."""
 from typing import Optional
 
 from mmcv.transforms import BaseTransform
@@ -9,13 +9,20 @@ from sdfnet_mm.registry import TRANSFORMS
 
 @TRANSFORMS.register_module()
 class LoadHOSSImage(BaseTransform):
-    """Read an optical (uint8 RGB) or SAR (float32) TIFF into ``img``.
+    """Read a chip into ``img`` through :func:`sdfnet_mm.chips.read_chip_rgb`.
 
-    SAR chips become 3-channel uint8 by ``sar_to_rgb`` (``'max'``, the
-    authors'; ``'percentile'``; ``'log'``; see
-    :mod:`sdfnet_mm.chips.sar_to_rgb`). The output is in RGB channel order.
+    HOSS chips (optical uint8 RGB, SAR float32 amplitude TIFFs) load as
+    always; chips of other sensors (TIFF / GeoTIFF of any depth, PNG, JPEG)
+    load by the options their data info carries (the inferencer puts them
+    there). SAR amplitude becomes 3-channel uint8 by ``sar_to_rgb``
+    (``'max'``, the authors'; ``'percentile'``; ``'log'``; see
+    :mod:`sdfnet_mm.chips.sar_to_rgb`): the model's conversion, set by the
+    config. The output is in RGB channel order.
 
     Required keys: ``img_path``, ``modality``.
+    Optional keys: ``sar_scale`` (``'amplitude'`` / ``'intensity'`` /
+    ``'db'``), ``optical_bands`` (R, G, B band indices); see
+    :mod:`sdfnet_mm.chips`.
     Added keys: ``img`` (H, W, 3) uint8, ``img_shape``, ``ori_shape``.
 
     Args:
@@ -35,7 +42,9 @@ class LoadHOSSImage(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         img = read_chip_rgb(results['img_path'], results['modality'],
-                            self.sar_to_rgb, self.low_percentile)
+                            self.sar_to_rgb, self.low_percentile,
+                            sar_scale=results.get('sar_scale'),
+                            optical_bands=results.get('optical_bands'))
         results['img'] = img
         results['img_shape'] = img.shape[:2]
         results['ori_shape'] = img.shape[:2]
