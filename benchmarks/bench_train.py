@@ -30,9 +30,10 @@ them alike, and give the closing lines. The matrix-multiply rate of each
 precision (the best 2048^3 product in that dtype, run between the rounds of
 steps) is measured in the same process, window and threads; eff. = achieved
 GFLOP/s / the rate of the row's dtype. FLOPs are counted by
-``torch.utils.flop_counter`` (linear, conv, matmul) plus the attention
-products, which it does not count on the CPU (``4 B N^2 C`` per block
-forward, twice that backward); a row's FLOPs do not depend on its dtype.
+``sdfnet_mm.utils.flop_count.count_flops``: ``torch.utils.flop_counter``
+(linear, conv, matmul) plus the CPU attention kernel, which torch does not
+count (``4 B N^2 C`` per block forward, twice that backward); a row's FLOPs
+do not depend on its dtype.
 
 Closing lines (paired rows): ``efficiency_fp32`` / ``efficiency_bf16`` and
 ``overhead_fp32`` / ``overhead_bf16`` (SDF-Net ViT-B/16 train step against
@@ -178,30 +179,22 @@ def make_batch(batch: int, img_size=(256, 128)):
                                                  generator=generator)
 
 
-def attention_flops(model, batch: int, train: bool) -> int:
-    backbone = backbone_of(model)
-    tokens = backbone.pos_embed.shape[1] + int(
-        getattr(backbone, 'ship_size_embed', None) is not None)
-    forward = 4 * batch * tokens**2 * backbone.embed_dims * \
-        backbone.num_layers
-    return 3 * forward if train else forward
-
-
-def count_flops(model, mode: str, batch: int) -> int:
+def count_step_flops(model, mode: str, batch: int) -> int:
     """FLOPs of one step at ``batch``, counted in float32 at batch 2 and
     scaled."""
-    from torch.utils.flop_counter import FlopCounterMode
+    from sdfnet_mm.utils.flop_count import count_flops
     data = make_batch(2, backbone_of(model).img_size)
-    with FlopCounterMode(display=False) as counter:
+
+    def step() -> None:
         if mode == 'train':
             losses = model.loss(*data)
             sum(v for k, v in losses.items() if 'loss' in k).backward()
         else:
             with torch.no_grad():
                 model.features(data[0], data[2], data[3])
+
+    counted = count_flops(step)['Global']
     model.zero_grad()
-    counted = counter.get_total_flops() + attention_flops(
-        model, 2, mode == 'train')
     return counted * batch // 2
 
 
@@ -214,7 +207,7 @@ def prepare_case(case: Case, mode: str, batch: int,
     model = make_model(case, cfg)
     key = (case.model, case.config)
     if key not in flops_cache:
-        flops_cache[key] = count_flops(model, mode, batch)
+        flops_cache[key] = count_step_flops(model, mode, batch)
     model.train(mode == 'train')
     return dict(case=case, model=model, precision=precision,
                 flops=flops_cache[key],

@@ -28,7 +28,7 @@ from sdfnet_mm.utils.inference_arguments import (MODALITY_CHOICES,
                                                  add_inference_arguments,
                                                  build_inferencer,
                                                  chip_arguments)
-from sdfnet_mm.visualization import Chip, draw_ranked_list, save_ranked_list
+from sdfnet_mm.visualization import Chip, draw_ranked_list, save_picture
 
 
 def parse_args(argv=None):
@@ -83,7 +83,7 @@ def main(argv=None) -> None:
             picture = draw_ranked_list(chip, [gallery_chips[i] for i in row],
                                        dist)
             name = osp.splitext(osp.basename(chip.path))[0]
-            save_ranked_list(picture, osp.join(args.out, f'{name}.png'))
+            save_picture(picture, osp.join(args.out, f'{name}.png'))
             progress.update()
         print(f'\npictures written to {args.out}')
 

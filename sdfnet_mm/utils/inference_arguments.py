@@ -72,7 +72,9 @@ def chip_arguments(args: argparse.Namespace) -> dict:
 
 
 def build_inferencer(args: argparse.Namespace) -> ReIDInferencer:
-    """The inferencer of ``args.config`` with ``args.checkpoint`` loaded."""
+    """The inferencer of ``args.config`` with ``args.checkpoint`` loaded, in
+    ``args.precision`` where the tool has ``--precision`` (else the
+    config's)."""
     return ReIDInferencer(
         inference_config(args.config, args.cfg_options), args.checkpoint,
-        args.device, args.precision)
+        args.device, getattr(args, 'precision', None))

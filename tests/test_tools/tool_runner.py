@@ -1,4 +1,6 @@
-"""Run the tools as a user would: subprocesses on the real HOSS samples."""
+"""Run the tools as a user would: subprocesses on the real HOSS samples
+(or a tool's ``main`` in this process, :func:`load_tool`)."""
+import importlib.util
 import json
 import os
 import subprocess
@@ -59,6 +61,15 @@ def run_tool(args, timeout=300, env=None,
         assert done.returncode == 0, (done.stdout[-3000:] +
                                       done.stderr[-5000:])
     return done
+
+
+def load_tool(relative: str):
+    """The tool script ``relative`` (to the repository) as a module."""
+    spec = importlib.util.spec_from_file_location(
+        Path(relative).stem, REPO / relative)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def python_tool(script, *args, **kwargs):
