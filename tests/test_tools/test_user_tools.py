@@ -138,6 +138,13 @@ def test_inferencer_precision(tiny, inferencer, query_results, hoss_root,
     cosine = (features * reference).sum(1) / np.linalg.norm(
         features, axis=1) / np.linalg.norm(reference, axis=1)
     assert cosine.min() > 0.999
+    # The neck features of the feature tools take the same path.
+    paths = query_results['paths'][:8]
+    fused = bf16.neck_features(paths, batch_size=8)['fused']
+    reference = inferencer.neck_features(paths, batch_size=8)['fused']
+    assert fused.dtype == np.float32
+    gap = np.abs(fused - reference).max()
+    assert 0 < gap < 0.05 * np.abs(reference).max()
 
 
 def test_inferencer_modality_argument(inferencer, query_results, hoss_root,
