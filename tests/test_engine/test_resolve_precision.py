@@ -5,7 +5,6 @@ import logging
 import pytest
 import torch
 
-from sdfnet_mm.engine import precision as precision_module
 from sdfnet_mm.engine.precision import (ALLOW_EMULATED_BF16, config_amp,
                                         native_bf16_flags, resolve_precision)
 
@@ -22,19 +21,6 @@ ZEN4 = dict(avx2=True, avx512_f=True, avx512_bf16=True, amx_bf16=False)
 SKYLAKE = dict(avx2=True, avx512_f=True, avx512_bf16=False, amx_bf16=False)
 
 
-@pytest.fixture
-def logged(monkeypatch):
-    """The (level, message) pairs logged, a fresh 'once' memory."""
-    lines = []
-    monkeypatch.setattr(precision_module, '_LOGGED', set())
-    monkeypatch.setattr(
-        precision_module, 'print_log',
-        lambda message, logger=None, level=logging.INFO: lines.append(
-            (level, message)))
-    monkeypatch.delenv(ALLOW_EMULATED_BF16, raising=False)
-    return lines
-
-
 def test_native_bf16_flags_from_a_capabilities_mapping():
     assert native_bf16_flags(SAPPHIRE_RAPIDS) == ('amx_bf16', 'avx512_bf16')
     assert native_bf16_flags(ZEN4) == ('avx512_bf16', )
@@ -45,33 +31,33 @@ def test_native_bf16_flags_from_a_capabilities_mapping():
     assert native_bf16_flags(dict(bf16=True, sve_bf16=True)) == ()
 
 
-def test_auto_on_a_cpu_with_native_bf16_is_bf16(logged):
+def test_auto_on_a_cpu_with_native_bf16_is_bf16(precision_log):
     chosen = resolve_precision('auto', 'cpu', capabilities=SAPPHIRE_RAPIDS)
     assert (chosen.name, chosen.dtype, chosen.fallback) == (
         'bf16', torch.bfloat16, False)
-    assert logged == [(logging.INFO, 'precision: bfloat16 autocast (auto: '
-                       'this CPU has native bfloat16: amx_bf16, '
-                       'avx512_bf16)')]
+    assert precision_log == [
+        (logging.INFO, 'precision: bfloat16 autocast (auto: this CPU has '
+         'native bfloat16: amx_bf16, avx512_bf16)')]
     assert resolve_precision('bf16', 'cpu', capabilities=ZEN4).name == 'bf16'
 
 
 @pytest.mark.parametrize('capabilities', [ZEN1, SKYLAKE])
 def test_auto_without_native_bf16_is_fp32_with_a_log_line(
-        logged, capabilities):
+        precision_log, capabilities):
     chosen = resolve_precision('auto', 'cpu', capabilities=capabilities)
     assert (chosen.name, chosen.dtype, chosen.fallback) == (
         'fp32', None, False)
-    [(level, message)] = logged
+    [(level, message)] = precision_log
     assert level == logging.INFO
     assert message.startswith('precision: float32 (auto: no native bfloat16')
     assert 'amx_bf16 and avx512_bf16 absent' in message
 
 
 def test_forced_bf16_without_native_bf16_falls_back_with_a_warning(
-        logged, monkeypatch):
+        precision_log, monkeypatch):
     chosen = resolve_precision('bf16', 'cpu', capabilities=ZEN1)
     assert (chosen.name, chosen.fallback) == ('fp32', True)
-    [(level, message)] = logged
+    [(level, message)] = precision_log
     assert level == logging.WARNING
     assert 'float32, not the requested bfloat16' in message
     assert '6-13x slower' in message and ALLOW_EMULATED_BF16 in message
@@ -79,12 +65,13 @@ def test_forced_bf16_without_native_bf16_falls_back_with_a_warning(
     emulated = resolve_precision('bf16', 'cpu', capabilities=ZEN1,
                                  allow_emulated=True)
     assert (emulated.name, emulated.fallback) == ('bf16', True)
-    assert logged[-1][0] == logging.WARNING and 'EMULATED' in logged[-1][1]
+    level, message = precision_log[-1]
+    assert level == logging.WARNING and 'EMULATED' in message
     monkeypatch.setenv(ALLOW_EMULATED_BF16, '1')
     assert resolve_precision('bf16', 'cpu', capabilities=ZEN1).name == 'bf16'
 
 
-def test_this_cpu_without_a_mapping(logged):
+def test_this_cpu_without_a_mapping(precision_log):
     """The real detection: on a CPU without native bfloat16 (the test
     host's Zen 1) auto is float32 and a bf16 request falls back, each
     with its log line; on one with it, both are bfloat16."""
@@ -92,31 +79,31 @@ def test_this_cpu_without_a_mapping(logged):
     forced = resolve_precision('bf16', 'cpu', allow_emulated=False)
     if native_bf16_flags():
         assert auto.name == forced.name == 'bf16'
-        assert all(level == logging.INFO for level, _ in logged)
+        assert all(level == logging.INFO for level, _ in precision_log)
     else:
         assert (auto.name, forced.name, forced.fallback) == (
             'fp32', 'fp32', True)
-        assert [level for level, _ in logged] == [logging.INFO,
+        assert [level for level, _ in precision_log] == [logging.INFO,
                                                   logging.WARNING]
-        assert 'no native bfloat16 on this CPU' in logged[1][1]
+        assert 'no native bfloat16 on this CPU' in precision_log[1][1]
 
 
-def test_each_decision_is_logged_once_per_process(logged):
+def test_each_decision_is_logged_once_per_process(precision_log):
     for _ in range(3):
         resolve_precision('auto', 'cpu', capabilities=ZEN1)
     resolve_precision('auto', 'cpu', capabilities=ZEN1, log=False)
     resolve_precision('fp32', 'cpu')
-    assert [message[:28] for _, message in logged] == [
+    assert [message[:28] for _, message in precision_log] == [
         'precision: float32 (auto: no', 'precision: float32 (requeste']
 
 
-def test_fp32_and_fp16_on_a_cpu(logged):
+def test_fp32_and_fp16_on_a_cpu(precision_log):
     assert resolve_precision('fp32', 'cpu',
                              capabilities=SAPPHIRE_RAPIDS).name == 'fp32'
     fp16 = resolve_precision('fp16', 'cpu', capabilities=SAPPHIRE_RAPIDS)
     assert (fp16.name, fp16.fallback) == ('fp32', True)
-    assert logged[-1][0] == logging.WARNING
-    assert 'float16 autocast needs a GPU' in logged[-1][1]
+    assert precision_log[-1][0] == logging.WARNING
+    assert 'float16 autocast needs a GPU' in precision_log[-1][1]
 
 
 @pytest.mark.parametrize('requested, amp, expected', [
@@ -127,16 +114,16 @@ def test_fp32_and_fp16_on_a_cpu(logged):
     ('bf16', 'fp16', 'bf16'),
     ('fp32', 'fp16', 'fp32'),
 ])
-def test_gpu_selection(logged, requested, amp, expected):
+def test_gpu_selection(precision_log, requested, amp, expected):
     """The GPU branch needs no GPU: capabilities play no part there."""
     chosen = resolve_precision(requested, 'cuda', config_amp=amp,
                                capabilities=ZEN1)
     assert (chosen.name, chosen.device_type, chosen.fallback) == (
         expected, 'cuda', False)
-    assert logged[-1][0] == logging.INFO
+    assert precision_log[-1][0] == logging.INFO
 
 
-def test_other_devices_and_bad_requests(logged):
+def test_other_devices_and_bad_requests(precision_log):
     assert resolve_precision('auto', 'mps').name == 'fp32'
     assert resolve_precision('bf16', 'mps').fallback
     with pytest.raises(ValueError, match=r"precision 'bfloat16', expected "

@@ -25,18 +25,6 @@ CPU_BF16 = dict(type=CPUAutocastOptimWrapper, dtype='bfloat16')
 FP32 = dict(type=OptimWrapper)
 
 
-@pytest.fixture
-def logged(monkeypatch):
-    lines = []
-    monkeypatch.setattr(precision_module, '_LOGGED', set())
-    monkeypatch.setattr(
-        precision_module, 'print_log',
-        lambda message, logger=None, level=logging.INFO: lines.append(
-            (level, message)))
-    monkeypatch.delenv(precision_module.ALLOW_EMULATED_BF16, raising=False)
-    return lines
-
-
 def set_up(path, precision=None, amp=False, cuda=False, capabilities=ZEN1):
     """(chosen precision name, wrapper arguments besides the optimizer with
     the type by name, val_cfg.fp16, test_cfg.fp16)."""
@@ -80,23 +68,24 @@ def set_up(path, precision=None, amp=False, cuda=False, capabilities=ZEN1):
     (DEMO, 'bf16', False, False, ZEN1, ('fp32', FP32), False),
 ])
 def test_precision_per_config_request_and_device(
-        logged, path, precision, amp, cuda, capabilities, expected, loops):
+        precision_log, path, precision, amp, cuda, capabilities, expected,
+        loops):
     name, wrapper = expected
     wrapper = dict(wrapper, type=wrapper['type'].__name__)
     assert set_up(path, precision, amp, cuda, capabilities) == (
         name, wrapper, loops, loops)
-    assert len(logged) == 1
+    assert len(precision_log) == 1
 
 
-def test_forced_bf16_on_this_kind_of_cpu_warns(logged):
+def test_forced_bf16_on_this_kind_of_cpu_warns(precision_log):
     set_up(PAPER, amp=True, capabilities=ZEN1)
-    [(level, message)] = logged
+    [(level, message)] = precision_log
     assert level == logging.WARNING
     assert message.startswith(
         'precision: float32, not the requested bfloat16: no native bfloat16')
 
 
-def test_precision_from_the_config_key(logged):
+def test_precision_from_the_config_key(precision_log):
     cfg = Config.fromfile(REPO / DEMO)
     cfg.precision = 'bf16'  # as --cfg-options precision=bf16
     assert setup_precision(cfg, cuda=False, capabilities=AMX).name == 'bf16'
@@ -120,7 +109,7 @@ def load_tool(name):
     return module
 
 
-def test_tools_precision_arguments(logged, capsys):
+def test_tools_precision_arguments(precision_log, capsys):
     train, test = load_tool('train'), load_tool('test')
     config = str(REPO / PAPER)
     args = train.parse_args([config, '--precision', 'bf16'])
@@ -133,11 +122,13 @@ def test_tools_precision_arguments(logged, capsys):
     assert wrapper_type == (
         'CPUAutocastOptimWrapper' if native else 'OptimWrapper')
     assert cfg.val_cfg.fp16 is native
-    assert logged[-1][0] == (logging.INFO if native else logging.WARNING)
+    assert precision_log[-1][0] == (
+        logging.INFO if native else logging.WARNING)
     with pytest.raises(SystemExit):
         train.parse_args([config, '--amp', '--precision', 'fp32'])
     assert 'not allowed with argument' in capsys.readouterr().err
     args = test.parse_args([config, 'x.pth', '--precision', 'fp32'])
     cfg = test.merge_args(Config.fromfile(config), args)
     assert cfg.test_cfg.fp16 is False
-    assert logged[-1] == (logging.INFO, 'precision: float32 (requested)')
+    assert precision_log[-1] == (logging.INFO,
+                                 'precision: float32 (requested)')
