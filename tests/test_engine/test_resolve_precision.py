@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from sdfnet_mm.engine.precision import (ALLOW_EMULATED_BF16, config_amp,
-                                        native_bf16_flags, resolve_precision)
+                                        cpu_capabilities, native_bf16_flags,
+                                        resolve_precision)
 
 #: torch.cpu.get_capabilities() of the test host, a Zen 1 EPYC (AVX2 only),
 #: trimmed to the flags that matter here.
@@ -29,6 +30,18 @@ def test_native_bf16_flags_from_a_capabilities_mapping():
     assert native_bf16_flags({}) == ()
     # ARM's flags are not taken as native (unmeasured there).
     assert native_bf16_flags(dict(bf16=True, sve_bf16=True)) == ()
+
+
+def test_capabilities_on_a_torch_without_get_capabilities(monkeypatch):
+    """An older torch without torch.cpu.get_capabilities(): its private
+    avx512_bf16 probe, else nothing (float32)."""
+    monkeypatch.delattr(torch.cpu, 'get_capabilities')
+    monkeypatch.setattr(torch.cpu, '_is_avx512_bf16_supported',
+                        lambda: True, raising=False)
+    assert cpu_capabilities() == {'avx512_bf16': True}
+    assert native_bf16_flags() == ('avx512_bf16', )
+    monkeypatch.delattr(torch.cpu, '_is_avx512_bf16_supported')
+    assert cpu_capabilities() == {} and native_bf16_flags() == ()
 
 
 def test_auto_on_a_cpu_with_native_bf16_is_bf16(precision_log):
