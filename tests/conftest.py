@@ -38,6 +38,24 @@ def parity_fixture() -> dict:
     return torch.load(PARITY_FIXTURE, weights_only=True)
 
 
+@pytest.fixture
+def precision_log(monkeypatch) -> list:
+    """The (level, message) pairs that :mod:`sdfnet_mm.engine.precision`
+    logs during a test, from a fresh 'once' memory and without
+    ``SDFNET_ALLOW_EMULATED_BF16``."""
+    import logging
+
+    from sdfnet_mm.engine import precision
+    lines = []
+    monkeypatch.setattr(precision, '_LOGGED', set())
+    monkeypatch.setattr(
+        precision, 'print_log',
+        lambda message, logger=None, level=logging.INFO: lines.append(
+            (level, message)))
+    monkeypatch.delenv(precision.ALLOW_EMULATED_BF16, raising=False)
+    return lines
+
+
 @pytest.fixture(autouse=True, scope='session')
 def _sdfnet_setup():
     """Every test builds modules in the ``sdfnet_mm`` scope, in a process set
