@@ -1,9 +1,11 @@
-"""HOSS ReID on disk, the cross-modal identity sampler and the transforms."""
+"""HOSS ReID and OptiSar_Pair on disk, their samplers and the transforms."""
 from .hoss import HOSSDataset
+from .optisar_pair import OptiSARPairDataset
+from .pair_sampler import OptiSARPairSampler
 from .samplers import CrossModalIdentitySampler
 from .transforms import LoadHOSSImage, PackReIDInputs
 
 __all__ = [
-    'HOSSDataset', 'CrossModalIdentitySampler', 'LoadHOSSImage',
-    'PackReIDInputs'
+    'HOSSDataset', 'OptiSARPairDataset', 'OptiSARPairSampler',
+    'CrossModalIdentitySampler', 'LoadHOSSImage', 'PackReIDInputs'
 ]
