@@ -1,16 +1,12 @@
 """The pair loss against a hand-computed case, its gradient, and the global
 loss from 1 and 2 gloo processes."""
 import math
-import os
-import pickle
-import socket
 
 import pytest
 import torch
-import torch.distributed as dist
-import torch.multiprocessing as mp
 import torch.nn as nn
 
+from gloo_processes import run_in_gloo_group
 from sdfnet_mm.models import CrossModalContrastiveLoss
 
 WORLD_SIZE = 2
@@ -83,35 +79,20 @@ def gradients(model):
     return {name: p.grad.clone() for name, p in model.named_parameters()}
 
 
-def _worker(rank, port, out_dir, gather):
-    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
-    dist.init_process_group('gloo', rank=rank, world_size=WORLD_SIZE)
-    try:
-        model = nn.parallel.DistributedDataParallel(PairModel(gather))
-        optical, sar = global_batch()
-        mine = slice(4 * rank, 4 * rank + 4)  # each rank: its 4 pairs
-        loss = model(optical[mine], sar[mine])
-        loss.backward()  # DDP averages the ranks' gradients
-        with open(os.path.join(out_dir, f'rank{rank}.pkl'), 'wb') as file:
-            pickle.dump((loss.item(), gradients(model.module)), file)
-    finally:
-        dist.destroy_process_group()
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
+def rank_loss_and_gradients(rank, gather):
+    """What one rank computes: its 4 of the 8 pairs, DDP averaging the
+    ranks' gradients."""
+    model = nn.parallel.DistributedDataParallel(PairModel(gather))
+    optical, sar = global_batch()
+    mine = slice(4 * rank, 4 * rank + 4)
+    loss = model(optical[mine], sar[mine])
+    loss.backward()
+    return loss.item(), gradients(model.module)
 
 
 def run_two_processes(tmp_path, gather):
-    mp.spawn(_worker, args=(free_port(), str(tmp_path), gather),
-             nprocs=WORLD_SIZE, join=True)
-    results = []
-    for rank in range(WORLD_SIZE):
-        with open(tmp_path / f'rank{rank}.pkl', 'rb') as file:
-            results.append(pickle.load(file))
-    return results
+    return run_in_gloo_group(rank_loss_and_gradients, (gather, ), WORLD_SIZE,
+                             tmp_path)
 
 
 def test_gathered_loss_and_update_equal_one_process(tmp_path):

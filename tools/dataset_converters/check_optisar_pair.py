@@ -12,28 +12,13 @@ published; its unpacked size is (about 8.0 GB by du -sh), so a copy using
 less than 95 % of it is reported as partial, an error with --strict. Exits
 1 on any fault (each names its file).
 """
-import argparse
 import sys
 
-from sdfnet_mm.datasets.checks import check_optisar_pair
-
-
-def parse_args(argv=None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('root', help='the OptiSar_Pair folder')
-    parser.add_argument('--strict', action='store_true',
-                        help='a partial copy is an error')
-    parser.add_argument('--headers-only', action='store_true',
-                        help='read image headers only (faster; misses '
-                        'truncated files)')
-    return parser.parse_args(argv)
+from sdfnet_mm.datasets.checks import check_optisar_pair, run_check_tool
 
 
 def main(argv=None) -> int:
-    args = parse_args(argv)
-    report = check_optisar_pair(args.root, decode=not args.headers_only)
-    print('\n' + report.summary(args.strict))
-    return report.exit_code(args.strict)
+    return run_check_tool(check_optisar_pair, __doc__.split('\n')[0], argv)
 
 
 if __name__ == '__main__':

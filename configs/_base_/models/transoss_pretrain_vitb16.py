@@ -1,10 +1,15 @@
 # TransOSS's contrastive pre-training model (the authors' train_pair.py with
-# configs/pretrain_transoss.yml; docs/method.md §5): SDFViT ViT-B/16 at
-# 256x128 with the dual-head tokenizer and MIE (x3), no ship-size token, no
-# SCL; CLS features, logits exp(t) * f_sar . f_opt^T with t learnable from
-# 2.6592; ImageNet start.
-from sdfnet_mm.models import (CrossModalContrastiveLoss, OpticalSARContrastive,
-                              ReIDDataPreprocessor, SDFViT)
+# configs/pretrain_transoss.yml; docs/method.md §5a): the paper model's
+# SDFViT ViT-B/16 (256x128, dual-head tokenizer, MIE x3) without the
+# ship-size token and SCL; CLS features, logits exp(t) * f_sar . f_opt^T
+# with t learnable from 2.6592; ImageNet start.
+from mmengine.config import read_base
+
+from sdfnet_mm.models import (CrossModalContrastiveLoss,
+                              OpticalSARContrastive, ReIDDataPreprocessor)
+
+with read_base():
+    from .sdfnet_vitb16 import model as reid_model
 
 # timm's ImageNet ViT-B/16 (vit_base_p16_224-4e355ebd.pth; its URL is in the
 # authors' configs/pretrain_transoss.yml) in SDFViT keys, made with
@@ -19,14 +24,8 @@ model = dict(
     type=OpticalSARContrastive,
     data_preprocessor=dict(type=ReIDDataPreprocessor),
     backbone=dict(
-        type=SDFViT,
-        arch='b',
-        img_size=(256, 128),
-        patch_size=16,
-        drop_path_rate=0.1,
-        modality_embed_coef=3.0,
+        reid_model.backbone,
         ship_size_token=False,
-        modality_token=False,
         structure_layer=None,
         init_cfg=dict(type='Pretrained', checkpoint=imagenet_checkpoint,
                       prefix='backbone.')),
@@ -35,3 +34,4 @@ model = dict(
     loss=dict(type=CrossModalContrastiveLoss, gather_distributed=False),
     logit_scale_init=2.6592,
 )
+del reid_model

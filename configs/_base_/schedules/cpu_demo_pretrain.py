@@ -8,7 +8,7 @@ with read_base():
     from .sgd_60e_pretrain import *  # noqa: F401,F403
 
 base_lr = 1e-3
-max_epochs = 20
+max_epochs = 10
 warmup_epochs = 2
 optim_wrapper = dict(
     type=OptimWrapper,

@@ -2,13 +2,12 @@
 protocol's rules, the subsets, and the counts beside the published ones."""
 import os
 import os.path as osp
-from typing import Dict, List, Set, Tuple
+from typing import Dict, List, Set
 
-from mmengine.utils import track_iter_progress
-
-from sdfnet_mm.chips import parse_hoss_name, read_chip_header, read_chip_rgb
+from sdfnet_mm.chips import parse_hoss_name
 from sdfnet_mm.structures import OPTICAL, SAR
 from .report import CheckReport, SplitCount
+from .scan import Chip, scan_folder
 
 SPLITS = ('bounding_box_train', 'query', 'bounding_box_test')
 #: The published HOSS ReID (docs/method.md §1): chips and ids per split;
@@ -18,31 +17,11 @@ PUBLISHED = {'bounding_box_train': (1063, 361), 'query': (176, None),
 PUBLISHED_TEST_CHIPS = 769
 #: Subset folders and the modality of their query / gallery chips.
 SUBSETS = {'O2S': (OPTICAL, SAR), 'S2O': (SAR, OPTICAL)}
-Chip = Tuple[str, int, int]  # path, id, modality
 
 
 def _list_chips(report: CheckReport, folder: str, decode: bool
                 ) -> List[Chip]:
-    """The parsed chips of one folder; every fault is recorded."""
-    chips = []
-    names = sorted(os.listdir(folder))
-    for name in track_iter_progress(names) if decode and names else names:
-        path = osp.join(folder, name)
-        if osp.isdir(path):
-            report.faults.append(f'{path}: a folder inside a split folder')
-            continue
-        try:
-            identity, modality = parse_hoss_name(path)
-            read_chip_header(path, modality)
-            if decode:
-                read_chip_rgb(path, modality)
-        except ValueError as err:
-            report.faults.append(str(err))
-            continue
-        chips.append((path, identity, modality))
-    if not names:
-        report.faults.append(f'{folder}: empty; expected .tif chips')
-    return chips
+    return scan_folder(report, folder, parse_hoss_name, 'hoss', decode)
 
 
 def _count(split: str, chips: List[Chip]) -> SplitCount:

@@ -9,50 +9,23 @@ judged by the disk usage, as ``du`` counts it.
 import os
 import os.path as osp
 from collections import defaultdict
-from typing import Dict, List, Tuple
+from typing import Dict, List
 
-from mmengine.utils import track_iter_progress
-
-from sdfnet_mm.chips import parse_pair_name, read_chip_header, read_chip_rgb
+from sdfnet_mm.chips import parse_pair_name
 from sdfnet_mm.structures import OPTICAL, SAR
 from .report import CheckReport, SplitCount
+from .scan import Chip, scan_folder
 
 #: ``du -sh`` of the maintainer's copy, and the share below which a copy
 #: is reported as partial (``du`` rounds 7.95-8.05 GiB to 8.0G).
 PUBLISHED_GIB = 8.0
 COMPLETE_SHARE = 0.95
 _SHOWN_IDS = 20
-Chip = Tuple[str, int, int]  # path, pair id, modality
 
 
 def _disk_usage(paths: List[str]) -> int:
     """Bytes allocated on disk, as ``du`` counts them."""
     return sum(os.stat(p).st_blocks * 512 for p in paths)
-
-
-def _folder_chips(report: CheckReport, folder: str,
-                  decode: bool) -> List[Chip]:
-    """The parsed chips of one folder; every fault is recorded."""
-    chips = []
-    names = sorted(os.listdir(folder))
-    for name in track_iter_progress(names) if decode and names else names:
-        path = osp.join(folder, name)
-        if osp.isdir(path):
-            report.faults.append(f'{path}: a folder inside a chip folder; '
-                                 'expected chips directly in ' + folder)
-            continue
-        try:
-            pair_id, modality = parse_pair_name(path)
-            read_chip_header(path, modality, 'optisar_pair')
-            if decode:
-                read_chip_rgb(path, modality, chip_format='optisar_pair')
-        except ValueError as err:
-            report.faults.append(str(err))
-            continue
-        chips.append((path, pair_id, modality))
-    if not names:
-        report.faults.append(f'{folder}: empty; expected chips')
-    return chips
 
 
 def _count(name: str, chips: List[Chip]) -> SplitCount:
@@ -86,7 +59,8 @@ def check_optisar_pair(root: str, decode: bool = True) -> CheckReport:
         return report
     everything: List[Chip] = []
     for folder in folders:
-        chips = _folder_chips(report, osp.join(root, folder), decode)
+        chips = scan_folder(report, osp.join(root, folder), parse_pair_name,
+                            'optisar_pair', decode)
         report.counts.append(_count(folder, chips))
         everything += chips
     report.counts.append(_count('all folders', everything))

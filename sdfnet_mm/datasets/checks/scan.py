@@ -1,0 +1,40 @@
+"""Scan one folder of chips for a check, recording every fault."""
+import os
+import os.path as osp
+from typing import Callable, List, Tuple
+
+from mmengine.utils import track_iter_progress
+
+from sdfnet_mm.chips import read_chip_header, read_chip_rgb
+from .report import CheckReport
+
+Chip = Tuple[str, int, int]  # path, id, modality
+
+
+def scan_folder(report: CheckReport, folder: str,
+                parse_name: Callable[[str], Tuple[int, int]],
+                chip_format: str, decode: bool) -> List[Chip]:
+    """Every chip of ``folder`` whose name parses and whose pixels read
+    (the header's type, and with ``decode`` the whole image; a progress
+    bar shows). Each fault (a nested folder, a name, a type, a file that
+    does not decode, an empty folder) is added to ``report`` naming it."""
+    chips = []
+    names = sorted(os.listdir(folder))
+    for name in track_iter_progress(names) if decode and names else names:
+        path = osp.join(folder, name)
+        if osp.isdir(path):
+            report.faults.append(f'{path}: a folder inside {folder}; '
+                                 'expected chips only')
+            continue
+        try:
+            identity, modality = parse_name(path)
+            read_chip_header(path, modality, chip_format)
+            if decode:
+                read_chip_rgb(path, modality, chip_format=chip_format)
+        except ValueError as err:
+            report.faults.append(str(err))
+            continue
+        chips.append((path, identity, modality))
+    if not names:
+        report.faults.append(f'{folder}: empty; expected chips')
+    return chips
