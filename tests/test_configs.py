@@ -9,6 +9,7 @@ from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
 from sdfnet_mm.registry import DATA_SAMPLERS, DATASETS, MODELS
+from sdfnet_mm.utils.launch import setup_precision
 
 REPO = Path(__file__).resolve().parents[1]
 ALL_CONFIGS = sorted(
@@ -74,6 +75,7 @@ def test_config_trains_one_step_when_shrunk(path, hoss_root):
                                   default_args=dict(dataset=dataset, seed=0))
     indices = list(sampler)[:sampler.batch_size]
     batch = pseudo_collate([dataset[i] for i in indices])
+    setup_precision(cfg, cuda=False)  # as tools/train.py on this CPU
     optim_wrapper = dict(cfg.optim_wrapper)
     from mmengine.optim import build_optim_wrapper
     wrapper = build_optim_wrapper(model, optim_wrapper)

@@ -3,14 +3,20 @@
     python tools/retrieve.py CONFIG CHECKPOINT --query IMG_OR_DIR
         --gallery DIR [--topk 10] [--out DIR] [--batch-size 32]
         [--query-modality optical|sar] [--gallery-modality optical|sar]
-        [--device cpu] [--cfg-options KEY=VALUE ...]
+        [--gsd optical=M sar=M] [--sar-scale amplitude|intensity|db]
+        [--optical-bands R,G,B] [--device cpu] [--cfg-options KEY=VALUE ...]
 
-The modality of a chip comes from its HOSS file name
-(``PPPP_sXXcY_{RGB|SAR}.tif``), or, for other names, from
-``--query-modality`` / ``--gallery-modality``. Prints, for each query, its
-top-k gallery files with their cosine distances (L2-normalised features)
-and, with ``--out``, writes ``OUT/<query name>.png``: the query and its
-top-k chips (frames: green same id, red other id, none when unknown).
+Chips are HOSS chips or chips of other sensors (TIFF / GeoTIFF, PNG, JPEG;
+see ``sdfnet_mm.chips``). The modality of a chip comes from its HOSS file
+name (``PPPP_sXXcY_{RGB|SAR}.tif``), or, for other names, from
+``--query-modality`` / ``--gallery-modality``. ``--gsd``, ``--sar-scale``
+and ``--optical-bands`` describe chips that are not HOSS chips (ground
+sample distance where no GeoTIFF tag gives it, SAR scale, RGB bands).
+
+Prints, for each query, its top-k gallery files with their cosine distances
+(L2-normalised features) and, with ``--out``, writes ``OUT/<query
+name>.png``: the query and its top-k chips (frames: green same id, red
+other id, none when unknown).
 """
 import argparse
 import os.path as osp
@@ -20,7 +26,8 @@ from mmengine.utils import ProgressBar
 from sdfnet_mm.utils import register_all_modules
 from sdfnet_mm.utils.inference_arguments import (MODALITY_CHOICES,
                                                  add_inference_arguments,
-                                                 build_inferencer)
+                                                 build_inferencer,
+                                                 chip_arguments)
 from sdfnet_mm.visualization import Chip, draw_ranked_list, save_ranked_list
 
 
@@ -42,10 +49,12 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def chips(results: dict) -> list:
-    """One :class:`Chip` per inferencer result (unknown ids as None)."""
+def chips(results: dict, args: argparse.Namespace) -> list:
+    """One :class:`Chip` per inferencer result (unknown ids as None), read
+    with the chip options of ``args``."""
     return [
-        Chip(path, int(modality), int(identity) if known else None)
+        Chip(path, int(modality), int(identity) if known else None,
+             args.sar_scale, args.optical_bands)
         for path, modality, identity, known in zip(
             results['paths'], results['modalities'], results['ids'],
             results['id_known'])
@@ -57,12 +66,13 @@ def main(argv=None) -> None:
     register_all_modules(init_default_scope=False)
     inferencer = build_inferencer(args)
     query = inferencer(args.query, batch_size=args.batch_size,
-                       modality=args.query_modality)
+                       modality=args.query_modality, **chip_arguments(args))
     gallery = inferencer(args.gallery, batch_size=args.batch_size,
-                         modality=args.gallery_modality)
+                         modality=args.gallery_modality,
+                         **chip_arguments(args))
     index, distance = inferencer.rank(query['features'],
                                       gallery['features'], args.topk)
-    query_chips, gallery_chips = chips(query), chips(gallery)
+    query_chips, gallery_chips = chips(query, args), chips(gallery, args)
     for chip, row, dist in zip(query_chips, index, distance):
         print(f'query {chip.path}')
         for rank, (item, value) in enumerate(zip(row, dist), start=1):

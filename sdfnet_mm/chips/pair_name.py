@@ -13,7 +13,6 @@ from typing import NamedTuple
 from .hoss_name import MODALITY_OF_SUFFIX
 
 PAIR_NAME = re.compile(r'^[^_]*_(\d+)(?:_[^/]*)?_(RGB|SAR)\.(tif|png)$')
-PAIR_EXTENSIONS = ('.tif', '.png')
 
 
 class PairName(NamedTuple):

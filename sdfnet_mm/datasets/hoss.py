@@ -8,7 +8,8 @@ Layout (see ``docs/method.md`` §1)::
       bounding_box_test/    PPPP_sXXcY_{RGB|SAR}.tif and -1_NNNN_{RGB|SAR}.tif
       subset/O2S/{query,bounding_box_test}/, subset/S2O/{...}/   (optional)
 
-Only TIFF headers are read here (the chip size feeds the ship-size token);
+Only TIFF headers are read here (the chip size feeds the ship-size token),
+and every chip must be in the HOSS format (optical uint8 RGB, SAR float32);
 pixels are decoded by :class:`~sdfnet_mm.datasets.transforms.LoadHOSSImage`.
 """
 import os
@@ -17,8 +18,8 @@ from typing import Dict, List, Optional, Sequence
 
 from mmengine.dataset import BaseDataset
 
-from sdfnet_mm.chips import (chip_size_m, parse_hoss_name, read_chip_header,
-                             ship_size_vector)
+from sdfnet_mm.chips import (chip_info, hoss_format_problem, parse_hoss_name,
+                             read_chip_header)
 from sdfnet_mm.registry import DATASETS
 from sdfnet_mm.structures import CROSS_MODAL
 
@@ -131,14 +132,18 @@ class HOSSDataset(BaseDataset):
 
     def _parse_item(self, path: str, is_query: bool) -> dict:
         identity, modality = parse_hoss_name(path)
-        height, width = read_chip_header(path, modality)
+        header = read_chip_header(path)
+        problem = hoss_format_problem(header, modality)
+        if problem:
+            raise ValueError(f'{path}: {problem}')
+        chip = chip_info(header, modality)
         return dict(
             img_path=path,
             gt_label=identity,
             identity=identity,
             modality=modality,
-            chip_size_m=chip_size_m(height, width, modality),
-            ship_size=ship_size_vector(height, width, modality),
+            chip_size_m=chip.size_m,
+            ship_size=chip.ship_size,
             is_query=is_query,
             settings=[])
 

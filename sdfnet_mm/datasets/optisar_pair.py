@@ -10,18 +10,19 @@ Layout (the authors' ``datasets/pretrain.py``)::
 The pair id is the second ``_`` field of a name, whatever folder holds it;
 every optical chip of an id goes with every SAR chip of that id. Only image
 headers are read here; :class:`~sdfnet_mm.datasets.transforms.LoadHOSSImage`
-(``chip_format='optisar_pair'``) decodes the pixels.
+decodes the pixels with the ``sar_scale`` each SAR chip's data info
+carries (:func:`~sdfnet_mm.chips.pair_sar_scale`).
 """
 import logging
 import os
 import os.path as osp
 from collections import defaultdict
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
-from sdfnet_mm.chips import parse_pair_name, read_chip_header
+from sdfnet_mm.chips import pair_sar_scale, parse_pair_name, read_chip_header
 from sdfnet_mm.registry import DATASETS
 from sdfnet_mm.structures import OPTICAL, SAR
 
@@ -40,14 +41,17 @@ class OptiSARPairDataset(BaseDataset):
         incomplete_ids (str): What to do with pair ids that have chips of
             one modality only: ``'error'`` (default) raises naming them,
             ``'drop'`` leaves their chips out and logs them.
-        chip_format (str): Accepted pixel types (see
-            :data:`sdfnet_mm.chips.CHIP_MODES`); ``'optisar_pair'`` allows
-            8-bit grey SAR besides float32.
+        sar_scale (str, optional): How SAR pixels are read: ``None``
+            (default) as the authors' loader does, float as amplitude and
+            8-bit as display values (``'display'``); or a scale declared
+            for all SAR chips (``'amplitude'``, ``'intensity'``, ``'db'``,
+            ``'display'``), e.g. for pairs of another sensor.
         **kwargs: Other :class:`mmengine.dataset.BaseDataset` arguments.
 
     Each data info holds ``img_path``, ``gt_label`` (pair ids relabelled
     0..N-1 in sorted order), ``identity`` (the pair id in the name) and
-    ``modality`` (0 optical, 1 SAR). ``metainfo`` gives ``num_ids`` and
+    ``modality`` (0 optical, 1 SAR) and, for SAR chips, ``sar_scale`` (read
+    by ``LoadHOSSImage``). ``metainfo`` gives ``num_ids`` and
     ``num_pairs`` (optical x SAR combinations summed over the ids), the
     units :class:`~sdfnet_mm.datasets.OptiSARPairSampler` draws.
     """
@@ -58,14 +62,14 @@ class OptiSARPairDataset(BaseDataset):
                  data_root: str,
                  pipeline: Sequence = (),
                  incomplete_ids: str = 'error',
-                 chip_format: str = 'optisar_pair',
+                 sar_scale: Optional[str] = None,
                  **kwargs) -> None:
         if incomplete_ids not in self.INCOMPLETE_POLICIES:
             raise ValueError(f'OptiSARPairDataset: incomplete_ids='
                              f'{incomplete_ids!r}; expected one of '
                              f'{self.INCOMPLETE_POLICIES}')
         self.incomplete_ids = incomplete_ids
-        self.chip_format = chip_format
+        self.sar_scale = sar_scale
         super().__init__(
             data_root=data_root, pipeline=list(pipeline), **kwargs)
 
@@ -108,9 +112,12 @@ class OptiSARPairDataset(BaseDataset):
         data_list = []
         for path in self._chip_paths():
             pair_id, modality = parse_pair_name(path)
-            read_chip_header(path, modality, self.chip_format)
-            data_list.append(dict(img_path=path, identity=pair_id,
-                                  modality=modality))
+            scale = pair_sar_scale(read_chip_header(path), modality,
+                                   self.sar_scale)
+            info = dict(img_path=path, identity=pair_id, modality=modality)
+            if scale is not None:
+                info['sar_scale'] = scale
+            data_list.append(info)
         modalities: Dict[int, set] = defaultdict(set)
         for info in data_list:
             modalities[info['identity']].add(info['modality'])

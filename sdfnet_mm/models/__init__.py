@@ -7,12 +7,12 @@ from .necks import ClassTokenNeck, DisentangleNeck
 from .reid import SDFNet
 from .selfsup import LOGIT_SCALE_INIT, OpticalSARContrastive
 from .tta import ReIDTTAModel
-from .utils import PretrainedInit
+from .utils import PixelRandomErasing, PretrainedInit
 
 __all__ = [
     'SDFViT', 'ReIDDataPreprocessor', 'BNNeckHead',
     'CrossModalContrastiveLoss', 'OrthogonalLoss',
     'StructureConsistencyLoss', 'TripletLoss', 'ClassTokenNeck',
     'DisentangleNeck', 'SDFNet', 'OpticalSARContrastive', 'ReIDTTAModel',
-    'PretrainedInit', 'LOGIT_SCALE_INIT'
+    'PixelRandomErasing', 'PretrainedInit', 'LOGIT_SCALE_INIT'
 ]

@@ -14,7 +14,7 @@ Layout, in pixels, for a query and ``k`` gallery chips of scaled widths
 width ``2 * MARGIN + sum(tile widths) + QUERY_GAP + (k - 1) * MARGIN``
 (``2 * MARGIN`` plus the query tile when ``k = 0``).
 """
-from typing import NamedTuple, Optional, Sequence, Tuple
+from typing import NamedTuple, Optional, Sequence, Tuple, Union
 
 import mmcv
 import numpy as np
@@ -40,19 +40,27 @@ class Chip(NamedTuple):
     """A chip to show.
 
     Attributes:
-        path (str): The TIFF file.
+        path (str): The chip file.
         modality (int): 0 optical, 1 SAR.
         identity (int, optional): Ship id, -1 for a distractor, None when
             unknown.
+        sar_scale (str, optional): Scale of a SAR chip that is not a HOSS
+            chip (see :func:`sdfnet_mm.chips.read_chip_rgb`).
+        optical_bands (str | tuple, optional): R, G, B bands of a
+            multi-band optical chip that is not a HOSS chip.
     """
     path: str
     modality: int
     identity: Optional[int] = None
+    sar_scale: Optional[str] = None
+    optical_bands: Optional[Union[str, Tuple[int, int, int]]] = None
 
 
 def read_display_chip(chip: Chip) -> np.ndarray:
     """The chip as (H, W, 3) uint8 RGB; SAR with the dB stretch."""
-    return read_chip_rgb(chip.path, chip.modality, sar_method='log')
+    return read_chip_rgb(chip.path, chip.modality, sar_method='log',
+                         sar_scale=chip.sar_scale,
+                         optical_bands=chip.optical_bands)
 
 
 def _scaled(image: np.ndarray, height: int) -> np.ndarray:

@@ -2,7 +2,8 @@
 import pytest
 import torch
 
-from sdfnet_mm.chips import HOSSName, parse_hoss_name, ship_size_vector
+from sdfnet_mm.chips import (GSD_M, HOSSName, PixelSpacing, parse_hoss_name,
+                             ship_size_vector)
 from sdfnet_mm.structures import OPTICAL, SAR
 
 
@@ -12,8 +13,10 @@ def test_ship_size_matches_authors_loader(parity_fixture):
     for (width, height), modality, expected in zip(
             inputs['raw_wh'].tolist(), inputs['modality'].tolist(),
             inputs['img_wh']):
+        gsd = GSD_M[modality]
         ours = torch.tensor(
-            ship_size_vector(height, width, modality), dtype=torch.float32)
+            ship_size_vector(height, width, PixelSpacing(gsd, gsd)),
+            dtype=torch.float32)
         assert torch.equal(ours, expected)
 
 

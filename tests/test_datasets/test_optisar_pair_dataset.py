@@ -8,7 +8,7 @@ from PIL import Image
 from sdfnet_mm.datasets import LoadHOSSImage, OptiSARPairDataset
 
 PIPELINE = [
-    dict(type='LoadHOSSImage', sar_to_rgb='log', chip_format='optisar_pair'),
+    dict(type='LoadHOSSImage', sar_to_rgb='log'),
     dict(type='PackReIDInputs'),
 ]
 
@@ -60,21 +60,40 @@ def test_pipeline_loads_both_chip_formats(synthetic_pairs_root):
         assert packed['inputs'].shape == (3, height, width)
         assert int(packed['data_samples'].modality) == info['modality']
         assert 'ship_size' not in packed['data_samples']
-        seen.add((info['img_path'][-3:], Image.open(info['img_path']).mode))
-    assert seen == {('tif', 'RGB'), ('tif', 'F'), ('png', 'RGB'),
-                    ('png', 'L')}
+        seen.add((info['img_path'][-3:], Image.open(info['img_path']).mode,
+                  info.get('sar_scale')))
+    assert seen == {('tif', 'RGB', None), ('tif', 'F', 'amplitude'),
+                    ('png', 'RGB', None), ('png', 'L', 'display')}
 
 
-def test_eight_bit_sar_is_replicated_as_is(synthetic_pairs_root):
-    path = next(synthetic_pairs_root.glob('land/*_SAR.png'))
-    img = LoadHOSSImage(chip_format='optisar_pair')(
-        dict(img_path=str(path), modality=1))['img']
+def test_eight_bit_sar_is_used_as_it_is(synthetic_pairs_root):
+    """As the authors' loader reads OptiSar_Pair's PNGs; a float SAR chip
+    is stretched (here: the dB stretch) like any SAR amplitude."""
+    dataset = OptiSARPairDataset(str(synthetic_pairs_root))
+    infos = {info['img_path']: info for info in
+             (dataset.get_data_info(i) for i in range(len(dataset)))}
+    load = LoadHOSSImage(sar_to_rgb='log')
+    path = str(next(synthetic_pairs_root.glob('land/*_SAR.png')))
+    img = load(dict(infos[path]))['img']
     grey = np.asarray(Image.open(path))
     assert img.shape == grey.shape + (3, )
     for channel in range(3):
         assert np.array_equal(img[..., channel], grey)
-    with pytest.raises(ValueError, match='SAR chip is uint8'):
-        LoadHOSSImage()(dict(img_path=str(path), modality=1))  # HOSS format
+    with pytest.raises(ValueError, match='SAR scale unknown'):
+        load(dict(img_path=path, modality=1))  # no scale: not a HOSS chip
+    tif = str(next(synthetic_pairs_root.glob('ship/*_SAR.tif')))
+    stretched = load(dict(infos[tif]))['img']
+    assert stretched.max() == 255 and stretched.dtype == np.uint8
+
+
+def test_declared_sar_scale_is_used_and_checked(synthetic_pairs_root):
+    dataset = OptiSARPairDataset(str(synthetic_pairs_root),
+                                 sar_scale='intensity')
+    scales = {dataset.get_data_info(i).get('sar_scale')
+              for i in range(len(dataset))}
+    assert scales == {None, 'intensity'}
+    with pytest.raises(ValueError, match='declared dB'):
+        OptiSARPairDataset(str(synthetic_pairs_root), sar_scale='db')
 
 
 def test_layout_faults_name_the_place(pairs_copy, tmp_path):
@@ -105,7 +124,13 @@ def test_unreadable_or_wrongly_typed_image_is_refused(pairs_copy):
     wrong = pairs_copy / 'harbour' / 'harbour_000099_SAR.tif'
     Image.fromarray(np.zeros((8, 4, 3), np.uint8)).save(wrong)
     with pytest.raises(ValueError,
-                       match="harbour_000099_SAR.tif: PIL mode 'RGB'"):
+                       match='harbour_000099_SAR.tif: SAR chip with 3 bands'):
+        OptiSARPairDataset(str(pairs_copy))
+    wrong.unlink()
+    deep = pairs_copy / 'land' / 'land_000099_SAR.png'
+    Image.fromarray(np.zeros((8, 4), np.uint16)).save(deep)
+    with pytest.raises(ValueError, match='land_000099_SAR.png: SAR pixels of '
+                       'type uint16; expected float amplitude or 8-bit'):
         OptiSARPairDataset(str(pairs_copy))
 
 

@@ -39,14 +39,23 @@ def test_real_optical_chip_loads_as_rgb(hoss_root):
     assert np.array_equal(img, np.array(Image.open(path).convert('RGB')))
 
 
-def test_loader_refuses_wrong_content(tmp_path):
+def test_loader_reads_grey_and_refuses_wrong_content(tmp_path):
+    """A grey optical chip is panchromatic (replicated); a 3-band SAR chip
+    and a corrupt file are refused, naming the file."""
     grey = tmp_path / '0001_s01c1_RGB.tif'
-    Image.fromarray(np.zeros((8, 4), np.uint8)).save(grey)
-    with pytest.raises(ValueError, match='0001_s01c1_RGB.tif.*expected uint8'):
-        LoadHOSSImage()(dict(img_path=str(grey), modality=0))
+    pixels = np.arange(32, dtype=np.uint8).reshape(8, 4)
+    Image.fromarray(pixels).save(grey)
+    img = LoadHOSSImage()(dict(img_path=str(grey), modality=0))['img']
+    assert img.shape == (8, 4, 3)
+    assert (img == pixels[..., None]).all()
+    rgb = tmp_path / '0001_s01c3_SAR.tif'
+    Image.fromarray(np.zeros((8, 4, 3), np.uint8)).save(rgb)
+    with pytest.raises(ValueError, match='0001_s01c3_SAR.tif: SAR chip with '
+                       '3 bands; expected one band'):
+        LoadHOSSImage()(dict(img_path=str(rgb), modality=1))
     corrupt = tmp_path / '0001_s01c2_SAR.tif'
     corrupt.write_bytes(b'II*\x00garbage')
-    with pytest.raises(ValueError, match='0001_s01c2_SAR.tif: cannot decode'):
+    with pytest.raises(ValueError, match='0001_s01c2_SAR.tif: cannot read'):
         LoadHOSSImage()(dict(img_path=str(corrupt), modality=1))
     with pytest.raises(ValueError, match='unknown sar_to_rgb'):
         LoadHOSSImage(sar_to_rgb='gamma')

@@ -1,6 +1,5 @@
 """tools/dataset_converters/check_{hoss,optisar_pair}.py on the real HOSS
 samples, the synthetic pairs and damaged copies of both."""
-import re
 import shutil
 
 import numpy as np
@@ -60,13 +59,12 @@ def test_hoss_faults_name_the_file(hoss_copy):
     faults = [line for line in done.stdout.splitlines()
               if line.startswith('FAULT: ')]
     text = '\n'.join(faults)
-    assert re.search(r'query/0002_s05c1_RGB\.tif: cannot (read|decode)',
-                     text)
+    assert 'query/0002_s05c1_RGB.tif: cannot read the image' in text
     assert f'query/{constant.name}: SAR chip is constant' in text
     assert 'bounding_box_train/notes.txt: file name does not parse' in text
     assert 'query/-1_0081_SAR.tif: a distractor' in text
     assert 'query/-1_0081_SAR.tif: also in bounding_box_test/' in text
-    assert f"{sar.name}: PIL mode 'RGB'" in text
+    assert f'{sar.name}: TIFF uint8 with 3 band(s); HOSS chips' in text
     assert 'FAILED: 6 fault(s)' in done.stdout
     # Headers only: the constant SAR chip is not decoded.
     headers = check(CHECK_HOSS, hoss_copy, '--headers-only')
@@ -113,7 +111,7 @@ def test_pair_faults_name_the_file(pairs_copy):
     lone.unlink()
     done = check(CHECK_PAIRS, pairs_copy)
     assert done.returncode == 1
-    assert re.search(f'FAULT: {png}: cannot (read|decode)', done.stdout)
+    assert f'FAULT: {png}: cannot read the image' in done.stdout
     assert 'ship/nested: a folder inside' in done.stdout
     assert 'ship/ship_12_RGB.jpg: file name does not parse' in done.stdout
     one_sided = next(line for line in done.stdout.splitlines()

@@ -14,13 +14,14 @@ from pathlib import Path
 import numpy as np
 import onnxruntime
 import pytest
+import tifffile
 import torch
 from mmengine.config import DictAction
 from mmpretrain.apis import get_model
 from PIL import Image
 
 from sdfnet_mm.apis import ReIDInferencer, inference_config
-from sdfnet_mm.chips import parse_hoss_name
+from sdfnet_mm.chips import ChipOptions, parse_hoss_name
 from sdfnet_mm.structures import OPTICAL, SAR, PerQueryResults
 from sdfnet_mm.visualization import Chip, draw_ranked_list
 from sdfnet_mm.visualization.ranked_list import (FRAME, LABEL_LINES,
@@ -162,7 +163,12 @@ def test_inferencer_modality_argument(inferencer, query_results, hoss_root,
     (tmp_path / 'empty').mkdir()
     with pytest.raises(ValueError, match='empty: no .tif'):
         inferencer(str(tmp_path / 'empty'))
-    result = inferencer(str(renamed), modality='optical')
+    # Not a HOSS name, so not a HOSS chip: its GSD must be given.
+    with pytest.raises(ValueError, match='my_ship.tif: the ground sample '
+                       'distance is unknown.*--gsd optical=METRES'):
+        inferencer(str(renamed), modality='optical')
+    result = inferencer(str(renamed), modality='optical',
+                        gsd={'optical': 0.75})
     assert result['ids'].tolist() == [-1]
     assert result['id_known'].tolist() == [False]
     assert result['modalities'].tolist() == [OPTICAL]
@@ -172,6 +178,54 @@ def test_inferencer_modality_argument(inferencer, query_results, hoss_root,
     # A HOSS name wins over the argument (it is for other names only).
     named = inferencer(str(source), modality=SAR)
     assert named['modalities'].tolist() == [OPTICAL]
+
+
+def test_inferencer_chips_of_other_sensors(inferencer, query_results,
+                                           hoss_root, tmp_path):
+    """A real optical chip as PNG, a real SAR chip as a float dB TIFF (scale
+    detected) and as an intensity TIFF (declared) give the HOSS chips'
+    features once their GSD is given; the ship size follows the GSD."""
+    optical = hoss_root / 'query' / '0002_s05c1_RGB.tif'
+    sar = hoss_root / 'query' / '0206_s01c1_SAR.tif'
+    archive = tmp_path / 'archive'
+    archive.mkdir()
+    png = archive / 'opt_0002.PNG'
+    Image.open(optical).save(png, format='PNG')
+    (archive / 'notes.txt').write_text('not a chip')
+    amplitude = np.array(Image.open(sar)).astype(np.float64)
+    tifffile.imwrite(tmp_path / 'sar_db.tif', 20 * np.log10(amplitude))
+    tifffile.imwrite(tmp_path / 'sar_int.tif', amplitude**2)
+
+    def hoss_feature(path):
+        return query_results['features'][query_results['paths'].index(
+            str(path))]
+
+    result = inferencer(str(archive), modality='optical',
+                        gsd=['optical=0.75'])
+    assert result['paths'] == [str(png)]
+    np.testing.assert_allclose(result['features'][0], hoss_feature(optical),
+                               atol=1e-5)
+    by_chip = inferencer(str(archive), modality='optical',
+                         chip_gsd={str(png): 0.75})
+    np.testing.assert_allclose(by_chip['features'], result['features'],
+                               atol=1e-6)
+    with pytest.raises(ValueError, match='chip_gsd names .*nowhere.png'):
+        inferencer(str(archive), modality='optical',
+                   chip_gsd={'nowhere.png': 0.75})
+    for name, scale in (('sar_db.tif', None), ('sar_int.tif', 'intensity')):
+        result = inferencer(str(tmp_path / name), modality='sar',
+                            gsd={'sar': 1.0}, sar_scale=scale)
+        np.testing.assert_allclose(result['features'][0], hoss_feature(sar),
+                                   atol=1e-5)
+    with pytest.raises(ValueError, match='sar_int.tif: SAR scale unknown'):
+        inferencer(str(tmp_path / 'sar_int.tif'), modality='sar',
+                   gsd={'sar': 1.0})
+    # 58 x 322 px at 2 m: W 116 m, H 644 m -> the SSE vector by hand.
+    info = inferencer.data_info(str(png), OPTICAL,
+                                ChipOptions(gsd={'optical': 2.0}))
+    assert info['chip_size_m'] == (644.0, 116.0)
+    assert info['ship_size'] == pytest.approx(
+        (26.235865418, 33.780539397, 5.551724138), abs=1e-8)
 
 
 def test_rank_is_cosine_on_normalised_features(inferencer, query_results,
@@ -259,10 +313,54 @@ def test_extract_features_tool(tiny, hoss_root, tmp_path, gallery_results):
                                atol=1e-5)
 
 
+def test_extract_features_tool_chip_options(tiny, hoss_root, tmp_path,
+                                            gallery_results):
+    """SAR chips of another sensor (intensity, no GeoTIFF tags) need
+    --sar-scale and --gsd; with them, the HOSS chips' features."""
+    options, _, checkpoint = tiny
+    names = ['0002_s05c2_SAR.tif', '-1_0081_SAR.tif']
+    folder = tmp_path / 'sensor_x'
+    folder.mkdir()
+    for index, name in enumerate(names):
+        amplitude = np.array(Image.open(hoss_root / 'bounding_box_test' /
+                                        name)).astype(np.float64)
+        tifffile.imwrite(folder / f'det_{index}.tiff', amplitude**2)
+    out = tmp_path / 'feats.npz'
+    arguments = ['tools/extract_features.py', DEMO_CONFIG, checkpoint, folder,
+                 '--out', out, '--modality', 'sar', '--cfg-options', *options]
+    refused = python_tool(*arguments, check=False)
+    assert refused.returncode != 0
+    assert 'det_0.tiff: SAR scale unknown' in refused.stderr
+    python_tool(*arguments, '--sar-scale', 'intensity', '--gsd', 'sar=1.0')
+    with np.load(out) as npz:
+        saved = dict(npz)
+    rows = [gallery_results['paths'].index(
+        str(hoss_root / 'bounding_box_test' / name)) for name in names]
+    np.testing.assert_allclose(saved['features'],
+                               gallery_results['features'][rows], atol=1e-5)
+    assert saved['modalities'].tolist() == [SAR, SAR]
+
+
+@pytest.mark.parametrize('arguments, message', [
+    (['--gsd', 'optical=-1'], "argument --gsd: --gsd 'optical=-1'"),
+    (['--gsd', 'radar=1'], "'radar' is not a modality"),
+    (['--sar-scale', 'power'], 'invalid choice'),
+    (['--optical-bands', '2,1'], 'expected three 0-based'),
+])
+def test_chip_options_refused_on_the_command_line(arguments, message,
+                                                  capsys):
+    tool = load_tool('tools/extract_features.py')
+    with pytest.raises(SystemExit):
+        tool.parse_args(['CONFIG', 'CKPT', 'DIR', '--out', 'f.npz',
+                         *arguments])
+    assert message in capsys.readouterr().err
+
+
 def test_retrieve_tool(tiny, hoss_root, tmp_path, inferencer, query_results,
                        gallery_results):
     """A query folder: a HOSS chip and the same pixels under another name
-    (its modality from --query-modality); both rank the same gallery."""
+    (its modality from --query-modality, its GSD from --gsd); both rank the
+    same gallery."""
     options, _, checkpoint = tiny
     source = hoss_root / 'query' / '0002_s05c1_RGB.tif'
     queries = tmp_path / 'queries'
@@ -273,7 +371,7 @@ def test_retrieve_tool(tiny, hoss_root, tmp_path, inferencer, query_results,
                        '--query', queries, '--gallery',
                        hoss_root / 'bounding_box_test', '--topk', 5, '--out',
                        tmp_path / 'pictures', '--query-modality', 'optical',
-                       '--cfg-options', *options)
+                       '--gsd', 'optical=0.75', '--cfg-options', *options)
     lines = [line.split() for line in done.stdout.splitlines()
              if line.startswith('  ') and line.strip()[0].isdigit()]
     assert [int(line[0]) for line in lines] == [1, 2, 3, 4, 5] * 2
@@ -423,3 +521,18 @@ def test_result_file_errors_name_the_file(tmp_path):
     not_json.write_text('{')
     with pytest.raises(ValueError, match=r'not\.json.*not JSON'):
         PerQueryResults.load(str(not_json))
+
+
+def test_sar_scale_statistics_tool(hoss_root, capsys):
+    tool = load_tool('tools/analysis/sar_scale_statistics.py')
+    assert tool.best_threshold_accuracy(np.array([1, 2]),
+                                        np.array([3, 4])) == 1.0
+    assert tool.best_threshold_accuracy(np.array([1, 3]),
+                                        np.array([2, 4])) == 0.75
+    result = tool.main(['--data-root', str(hoss_root)])
+    assert result['chips'] == 54
+    # std(ln A**2) = 2 std(ln A): the classes are one chip set, doubled.
+    amplitude, intensity = result['statistics']['std(ln x)']
+    np.testing.assert_allclose(intensity, 2 * amplitude, rtol=1e-9)
+    assert result['db_ratio'].min() >= 2.25
+    assert '54 SAR chips' in capsys.readouterr().out

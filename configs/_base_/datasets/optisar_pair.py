@@ -1,27 +1,25 @@
-# TransOSS's pre-training pairs (OptiSar_Pair; docs/method.md §5): 256x128,
-# the authors' pair augmentations (bicubic resize, flip 0.5, pad 10 + crop,
-# random erasing 0.5; no colour jitter), batches of N optical chips then
-# their N SAR partners.
+# TransOSS's pre-training pairs (OptiSar_Pair; docs/method.md §5a): 256x128,
+# the authors' pair augmentations (bicubic resize, flip 0.5, pad 10 + crop;
+# no colour jitter; random erasing 0.5 is the model's data preprocessor
+# augmentation, configs/_base_/models/transoss_pretrain_vitb16.py), batches
+# of N optical chips then their N SAR partners.
 from mmcv.transforms import RandomFlip, Resize
-from mmpretrain.datasets.transforms import RandomCrop, RandomErasing
+from mmpretrain.datasets.transforms import RandomCrop
 
 from sdfnet_mm.datasets import (LoadHOSSImage, OptiSARPairDataset,
                                 OptiSARPairSampler, PackReIDInputs)
 
 data_root = 'data/OptiSar_Pair'
 img_scale = (128, 256)  # (W, H)
-sar_to_rgb = 'max'  # float32 SAR as the authors' loader; 8-bit SAR as is
+sar_to_rgb = 'max'  # float SAR as the authors' loader; 8-bit SAR as it is
 num_pairs = 64  # per process: 4 processes x (64 + 64) = the recipe's 512
 
 train_pipeline = [
-    dict(type=LoadHOSSImage, sar_to_rgb=sar_to_rgb,
-         chip_format='optisar_pair'),
+    dict(type=LoadHOSSImage, sar_to_rgb=sar_to_rgb),
     dict(type=Resize, scale=img_scale, interpolation='bicubic',
          backend='pillow'),
     dict(type=RandomFlip, prob=0.5, direction='horizontal'),
     dict(type=RandomCrop, crop_size=(256, 128), padding=10),
-    dict(type=RandomErasing, erase_prob=0.5, max_area_ratio=1 / 3,
-         mode='rand'),
     dict(type=PackReIDInputs),
 ]
 train_dataloader = dict(

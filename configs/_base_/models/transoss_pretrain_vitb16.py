@@ -2,11 +2,11 @@
 # configs/pretrain_transoss.yml; docs/method.md §5a): the paper model's
 # SDFViT ViT-B/16 (256x128, dual-head tokenizer, MIE x3) without the
 # ship-size token and SCL; CLS features, logits exp(t) * f_sar . f_opt^T
-# with t learnable from 2.6592; ImageNet start.
+# with t learnable from 2.6592; ImageNet start; the paper model's data
+# preprocessor with the pairs' random erasing (timm pixel mode) at 0.5.
 from mmengine.config import read_base
 
-from sdfnet_mm.models import (CrossModalContrastiveLoss,
-                              OpticalSARContrastive, ReIDDataPreprocessor)
+from sdfnet_mm.models import CrossModalContrastiveLoss, OpticalSARContrastive
 
 with read_base():
     from .sdfnet_vitb16 import model as reid_model
@@ -22,7 +22,7 @@ imagenet_checkpoint = 'checkpoints/vit_base_p16_224_sdfvit.pth'
 
 model = dict(
     type=OpticalSARContrastive,
-    data_preprocessor=dict(type=ReIDDataPreprocessor),
+    data_preprocessor=reid_model.data_preprocessor,
     backbone=dict(
         reid_model.backbone,
         ship_size_token=False,
@@ -34,4 +34,5 @@ model = dict(
     loss=dict(type=CrossModalContrastiveLoss, gather_distributed=False),
     logit_scale_init=2.6592,
 )
+model['data_preprocessor']['train_augments'][0]['prob'] = 0.5
 del reid_model

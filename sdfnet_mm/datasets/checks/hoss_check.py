@@ -4,7 +4,7 @@ import os
 import os.path as osp
 from typing import Dict, List, Set
 
-from sdfnet_mm.chips import parse_hoss_name
+from sdfnet_mm.chips import ChipHeader, hoss_format_problem, parse_hoss_name
 from sdfnet_mm.structures import OPTICAL, SAR
 from .report import CheckReport, SplitCount
 from .scan import Chip, scan_folder
@@ -19,9 +19,19 @@ PUBLISHED_TEST_CHIPS = 769
 SUBSETS = {'O2S': (OPTICAL, SAR), 'S2O': (SAR, OPTICAL)}
 
 
+def _hoss_format(header: ChipHeader, modality: int) -> dict:
+    """Nothing to declare for a HOSS chip; a chip of another format raises
+    naming its file."""
+    problem = hoss_format_problem(header, modality)
+    if problem:
+        raise ValueError(f'{header.path}: {problem}')
+    return {}
+
+
 def _list_chips(report: CheckReport, folder: str, decode: bool
                 ) -> List[Chip]:
-    return scan_folder(report, folder, parse_hoss_name, 'hoss', decode)
+    return scan_folder(report, folder, parse_hoss_name, _hoss_format,
+                       decode)
 
 
 def _count(split: str, chips: List[Chip]) -> SplitCount:

@@ -11,7 +11,7 @@ import os.path as osp
 from collections import defaultdict
 from typing import Dict, List
 
-from sdfnet_mm.chips import parse_pair_name
+from sdfnet_mm.chips import ChipHeader, pair_sar_scale, parse_pair_name
 from sdfnet_mm.structures import OPTICAL, SAR
 from .report import CheckReport, SplitCount
 from .scan import Chip, scan_folder
@@ -26,6 +26,11 @@ _SHOWN_IDS = 20
 def _disk_usage(paths: List[str]) -> int:
     """Bytes allocated on disk, as ``du`` counts them."""
     return sum(os.stat(p).st_blocks * 512 for p in paths)
+
+
+def _pair_format(header: ChipHeader, modality: int) -> dict:
+    """The SAR scale a pair chip is read with (as OptiSARPairDataset)."""
+    return dict(sar_scale=pair_sar_scale(header, modality))
 
 
 def _count(name: str, chips: List[Chip]) -> SplitCount:
@@ -60,7 +65,7 @@ def check_optisar_pair(root: str, decode: bool = True) -> CheckReport:
     everything: List[Chip] = []
     for folder in folders:
         chips = scan_folder(report, osp.join(root, folder), parse_pair_name,
-                            'optisar_pair', decode)
+                            _pair_format, decode)
         report.counts.append(_count(folder, chips))
         everything += chips
     report.counts.append(_count('all folders', everything))

@@ -1,52 +1,50 @@
-"""Load a HOSS (or OptiSar_Pair) chip as an 8-bit RGB image."""
+"""Load a chip as an 8-bit RGB image."""
 from typing import Optional
 
 from mmcv.transforms import BaseTransform
 
-from sdfnet_mm.chips import CHIP_MODES, SAR_TO_UINT8, read_chip_rgb
+from sdfnet_mm.chips import SAR_TO_UINT8, read_chip_rgb
 from sdfnet_mm.registry import TRANSFORMS
 
 
 @TRANSFORMS.register_module()
 class LoadHOSSImage(BaseTransform):
-    """Read an optical (uint8 RGB) or SAR (float32) TIFF into ``img``.
+    """Read a chip into ``img`` through :func:`sdfnet_mm.chips.read_chip_rgb`.
 
-    SAR chips become 3-channel uint8 by ``sar_to_rgb`` (``'max'``, the
-    authors'; ``'percentile'``; ``'log'``; see
-    :mod:`sdfnet_mm.chips.sar_to_rgb`). The output is in RGB channel order.
-    ``chip_format='optisar_pair'`` also accepts 8-bit grey SAR chips (PNG or
-    TIFF, replicated to three channels as the authors' loader does).
+    HOSS chips (optical uint8 RGB, SAR float32 amplitude TIFFs) load as
+    always; chips of other sensors (TIFF / GeoTIFF of any depth, PNG, JPEG)
+    load by the options their data info carries (the inferencer puts them
+    there). SAR amplitude becomes 3-channel uint8 by ``sar_to_rgb``
+    (``'max'``, the authors'; ``'percentile'``; ``'log'``; see
+    :mod:`sdfnet_mm.chips.sar_to_rgb`): the model's conversion, set by the
+    config. The output is in RGB channel order.
 
     Required keys: ``img_path``, ``modality``.
+    Optional keys: ``sar_scale`` (``'amplitude'`` / ``'intensity'`` /
+    ``'db'``), ``optical_bands`` (R, G, B band indices); see
+    :mod:`sdfnet_mm.chips`.
     Added keys: ``img`` (H, W, 3) uint8, ``img_shape``, ``ori_shape``.
 
     Args:
         sar_to_rgb (str): SAR conversion method. Defaults to ``'max'``.
         low_percentile (float, optional): Lower percentile of the
             ``'percentile'`` / ``'log'`` stretch (defaults 5 / 1).
-        chip_format (str): ``'hoss'`` (default) or ``'optisar_pair'``
-            (:data:`sdfnet_mm.chips.CHIP_MODES`).
     """
 
     def __init__(self, sar_to_rgb: str = 'max',
-                 low_percentile: Optional[float] = None,
-                 chip_format: str = 'hoss') -> None:
+                 low_percentile: Optional[float] = None) -> None:
         if sar_to_rgb not in SAR_TO_UINT8:
             raise ValueError(f'LoadHOSSImage: unknown sar_to_rgb '
                              f'{sar_to_rgb!r}; expected one of '
                              f'{sorted(SAR_TO_UINT8)}')
-        if chip_format not in CHIP_MODES:
-            raise ValueError(f'LoadHOSSImage: unknown chip_format '
-                             f'{chip_format!r}; expected one of '
-                             f'{sorted(CHIP_MODES)}')
         self.sar_to_rgb = sar_to_rgb
         self.low_percentile = low_percentile
-        self.chip_format = chip_format
 
     def transform(self, results: dict) -> dict:
         img = read_chip_rgb(results['img_path'], results['modality'],
                             self.sar_to_rgb, self.low_percentile,
-                            self.chip_format)
+                            sar_scale=results.get('sar_scale'),
+                            optical_bands=results.get('optical_bands'))
         results['img'] = img
         results['img_shape'] = img.shape[:2]
         results['ori_shape'] = img.shape[:2]
@@ -54,5 +52,4 @@ class LoadHOSSImage(BaseTransform):
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(sar_to_rgb={self.sar_to_rgb!r}, '
-                f'low_percentile={self.low_percentile}, '
-                f'chip_format={self.chip_format!r})')
+                f'low_percentile={self.low_percentile})')

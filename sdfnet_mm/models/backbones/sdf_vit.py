@@ -113,14 +113,24 @@ class SDFViT(VisionTransformer):
         return self.embed_dims
 
     def init_weights(self) -> None:
-        super().init_weights()
-        pretrained = isinstance(self.init_cfg, dict) and \
-            self.init_cfg.get('type') == 'Pretrained'
-        if not pretrained:
+        """The authors' init of the tokens, then MMPretrain's (a
+        ``Pretrained`` checkpoint, loaded last, overwrites what it holds).
+
+        CLS, per-modality and modality-embedding tokens: truncated normal,
+        std 0.02; ship-size linear: weight truncated normal std 0.02, bias
+        0. So what a start checkpoint lacks (e.g. the ship-size linear and
+        the per-modality tokens of TransOSS's pre-trained ViT) starts as in
+        the authors' code instead of at PyTorch's default.
+        """
+        if not self._is_init:
             for param in (self.cls_token, self.modality_token,
                           self.modality_embed):
                 if param is not None:
                     trunc_normal_(param, std=0.02)
+            if self.ship_size_embed is not None:
+                trunc_normal_(self.ship_size_embed.weight, std=0.02)
+                nn.init.zeros_(self.ship_size_embed.bias)
+        super().init_weights()
 
     def _freeze_stages(self) -> None:
         super()._freeze_stages()

@@ -1,17 +1,15 @@
 """P x K identity sampling with both modalities in every identity group."""
 import math
-from typing import Dict, Iterator, List, Optional, Sequence
+from typing import Iterator, List, Optional, Sequence
 
 import torch
-from mmengine.dist import get_dist_info, sync_random_seed
-from torch.utils.data import Sampler
 
 from sdfnet_mm.registry import DATA_SAMPLERS
-from sdfnet_mm.structures import parse_modality
+from .identity_sampler import IdentitySampler
 
 
 @DATA_SAMPLERS.register_module()
-class CrossModalIdentitySampler(Sampler):
+class CrossModalIdentitySampler(IdentitySampler):
     """Batches of ``num_ids`` identities x (K/2 optical + K/2 SAR) images.
 
     The paper's strict cross-modal P x K sampling: ``num_ids=8,
@@ -61,42 +59,22 @@ class CrossModalIdentitySampler(Sampler):
         self.num_ids = num_ids
         self.num_per_modality = num_per_modality
         self.incomplete_ids = incomplete_ids
-        self.rank, self.world_size = get_dist_info()
-        self.seed = sync_random_seed() if seed is None else seed
-        self.epoch = 0
-
-        self.groups = self._group_by_identity(dataset)
+        super().__init__(dataset, seed)
+        if incomplete_ids == 'drop':
+            self.groups = {k: v for k, v in self.groups.items()
+                           if v[0] and v[1]}
+        if not self.groups:
+            raise ValueError('CrossModalIdentitySampler: no identity to '
+                             'sample (with incomplete_ids=drop, none has '
+                             'both modalities)')
         self.identities: List[int] = sorted(self.groups)
-        self.ids_per_rank = len(self.identities) // self.world_size
-        if self.ids_per_rank < num_ids:
-            raise ValueError(
-                f'CrossModalIdentitySampler: {len(self.identities)} usable '
-                f'identities over {self.world_size} process(es) give '
-                f'{self.ids_per_rank} per process, fewer than num_ids='
-                f'{num_ids}; lower num_ids or use fewer processes')
+        self.ids_per_rank = self._check_share(self.identities, num_ids)
         self.batches_per_epoch = math.ceil(self.ids_per_rank / num_ids)
 
     @property
     def batch_size(self) -> int:
         """Images per batch (P x K)."""
         return self.num_ids * 2 * self.num_per_modality
-
-    def _group_by_identity(self, dataset) -> Dict[int, tuple]:
-        """{label: (optical indices, SAR indices)} of the usable ids."""
-        groups: Dict[int, tuple] = {}
-        for index in range(len(dataset)):
-            info = dataset.get_data_info(index)
-            label = int(info['gt_label'])
-            modality = parse_modality(info['modality'],
-                                      str(info.get('img_path', index)))
-            groups.setdefault(label, ([], []))[modality].append(index)
-        if self.incomplete_ids == 'drop':
-            groups = {k: v for k, v in groups.items() if v[0] and v[1]}
-        if not groups:
-            raise ValueError('CrossModalIdentitySampler: no identity to '
-                             'sample (with incomplete_ids=drop, none has '
-                             'both modalities)')
-        return groups
 
     def _draw(self, indices: Sequence[int], count: int,
               generator: torch.Generator) -> List[int]:
@@ -136,9 +114,7 @@ class CrossModalIdentitySampler(Sampler):
     def __iter__(self) -> Iterator[int]:
         generator = torch.Generator()
         generator.manual_seed(self.seed + self.epoch)
-        order = torch.randperm(len(self.identities), generator=generator)
-        dealt = order[:self.ids_per_rank * self.world_size]
-        mine = [self.identities[i] for i in dealt[self.rank::self.world_size]]
+        mine = self._rank_share(self.identities, generator)
         indices: List[int] = []
         for batch in self._arrange(mine):
             for label in batch:
@@ -147,7 +123,3 @@ class CrossModalIdentitySampler(Sampler):
 
     def __len__(self) -> int:
         return self.batches_per_epoch * self.batch_size
-
-    def set_epoch(self, epoch: int) -> None:
-        """Reshuffle identities and images for ``epoch``."""
-        self.epoch = epoch

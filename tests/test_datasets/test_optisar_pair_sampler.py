@@ -4,7 +4,7 @@ from collections import Counter
 import pytest
 
 from sdfnet_mm.datasets import OptiSARPairSampler
-from sdfnet_mm.datasets import pair_sampler as sampler_module
+from sdfnet_mm.datasets.samplers import optisar_pair_sampler as sampler_module
 
 
 class Chips:
