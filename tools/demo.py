@@ -3,20 +3,18 @@ evaluation and ranked lists, with the project's own tools.
 
     python tools/demo.py [--config configs/demo/sdfnet_vit-tiny_synthetic.py]
         [--data-root data/synthetic_hoss] [--work-dir work_dirs/demo]
-        [--pretrained CKPT]
 
 1. ``tools/make_synthetic_hoss.py`` when ``--data-root`` has no data yet;
-2. ``tools/test.py`` on the model as initialised (the chance level; with
-   ``--pretrained``, the pre-trained backbone before fine-tuning);
+2. ``tools/test.py`` on the model as initialised (the chance level; the
+   pre-trained backbone before fine-tuning when the config's backbone
+   starts from a checkpoint, e.g.
+   ``configs/demo/sdfnet_vit-tiny_synthetic_pretrained.py``);
 3. ``tools/train.py`` (MMEngine's Runner, progress in its log);
 4. ``tools/test.py --out`` on the final checkpoint;
 5. ``ranked_lists.png``: two optical and two SAR queries with their top-8
    gallery chips (green frame: same ship, red: another).
 Ends with both tables (keys ``all_mAP``, ``o2s_mAP``, ... as rows and
-columns) and the time of each step. ``--pretrained CKPT`` fine-tunes from a
-pre-training checkpoint (``configs/pretrain/``): the config is written to
-the work dir with ``model.backbone.init_cfg = dict(type='Pretrained',
-checkpoint=CKPT, prefix='backbone.')`` and every step uses that copy.
+columns) and the time of each step.
 """
 import argparse
 import json
@@ -50,27 +48,7 @@ def parse_args(argv=None) -> argparse.Namespace:
                         default='configs/demo/sdfnet_vit-tiny_synthetic.py')
     parser.add_argument('--data-root', default='data/synthetic_hoss')
     parser.add_argument('--work-dir', default='work_dirs/demo')
-    parser.add_argument('--pretrained',
-                        help='fine-tune from this pre-training checkpoint '
-                        '(its backbone.* tensors)')
     return parser.parse_args(argv)
-
-
-def config_from_pretrained(config: str, checkpoint: str,
-                           work_dir: str) -> str:
-    """A copy of ``config`` in ``work_dir`` whose backbone starts from the
-    ``backbone.`` tensors of ``checkpoint``; returns its path."""
-    if not osp.isfile(checkpoint):
-        raise FileNotFoundError(f'--pretrained {checkpoint}: no such file')
-    cfg = Config.fromfile(config)
-    cfg.model.backbone.init_cfg = dict(type='Pretrained',
-                                       checkpoint=osp.abspath(checkpoint),
-                                       prefix='backbone.')
-    path = osp.join(work_dir, 'finetune_config.py')
-    Path(work_dir).mkdir(parents=True, exist_ok=True)
-    cfg.dump(path)
-    print(f'fine-tuning from {checkpoint}: config {path}')
-    return path
 
 
 def run(step: str, *args) -> None:
@@ -121,9 +99,6 @@ def ranked_lists_picture(result_file: str, path: str) -> None:
 def main(argv=None) -> None:
     args = parse_args(argv)
     register_all_modules(init_default_scope=False)
-    if args.pretrained:
-        args.config = config_from_pretrained(args.config, args.pretrained,
-                                             args.work_dir)
     start = time.perf_counter()
     timings = []
 
@@ -163,10 +138,12 @@ def main(argv=None) -> None:
     ranked_lists_picture(result_file, picture)
     done('picture')
     print()
+    pretrained = Config.fromfile(args.config).model.backbone.get('init_cfg')
     print(format_results_table(
         logged_test_metrics(osp.join(args.work_dir, 'untrained')),
-        title=('pre-trained backbone, before fine-tuning' if args.pretrained
-               else 'untrained (chance level)') + ', synthetic test split'))
+        title=('initial model (pre-trained backbone, before fine-tuning)'
+               if pretrained else 'untrained (chance level)') +
+        ', synthetic test split'))
     print()
     print(format_results_table(
         logged_test_metrics(osp.join(args.work_dir, 'trained')),

@@ -1,6 +1,9 @@
 # Runtime: MMEngine's hooks, logging (text log + scalars.json; add
-# dict(type=TensorboardVisBackend) to vis_backends for TensorBoard) and the
-# best checkpoint by All mAP.
+# dict(type=TensorboardVisBackend) to vis_backends for TensorBoard) and
+# checkpoints. No model selection: the val_dataloader of the plain configs
+# is the TEST split (evaluated for monitoring only), so the last checkpoint
+# is the result; the *_val configs select the best epoch on a validation
+# split carved from the training identities instead.
 from mmengine.hooks import (CheckpointHook, DistSamplerSeedHook, IterTimerHook,
                             LoggerHook, ParamSchedulerHook)
 from mmengine.runner import LogProcessor
@@ -18,8 +21,7 @@ default_hooks = dict(
     # atomic_local (registered by ProcessSetupHook): a kill during a save
     # never leaves a truncated checkpoint or `last_checkpoint` behind.
     checkpoint=dict(type=CheckpointHook, interval=5, max_keep_ckpts=2,
-                    save_best='reid/all_mAP', rule='greater',
-                    backend_args=dict(backend='atomic_local')),
+                    save_last=True, backend_args=dict(backend='atomic_local')),
     sampler_seed=dict(type=DistSamplerSeedHook),
 )
 # Process set-up (warning filters, the atomic_local backend, checkpoint

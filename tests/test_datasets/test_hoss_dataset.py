@@ -124,7 +124,7 @@ def test_missing_split_folder_named(tmp_path):
 
 def test_unknown_split_refused(tmp_path):
     with pytest.raises(ValueError, match='unknown split'):
-        HOSSDataset(str(tmp_path), split='val')
+        HOSSDataset(str(tmp_path), split='validation')
 
 
 def test_empty_split_named(tmp_path):

@@ -8,7 +8,8 @@ import torch
 from sdfnet_mm.evaluation import (RankingOptions, k_reciprocal_distance,
                                   pairwise_distance, ranking_stats,
                                   reference_ranking, summarize_ranking)
-from sdfnet_mm.evaluation.functional import _counting, ranking
+from sdfnet_mm.evaluation.functional import (_counting, ranking,
+                                             reference_zhong_rerank)
 
 
 def reference_distance(query, gallery, metric):
@@ -275,6 +276,7 @@ def test_bad_input_is_named(bad, message):
     (dict(chunk_size=0), 'chunk_size=0'),
     (dict(k1=0), 'k1=0'),
     (dict(lambda_value=1.5), 'lambda_value=1.5'),
+    (dict(rerank_mode='fast'), "rerank_mode='fast'"),
 ])
 def test_bad_options_are_named(bad, message):
     with pytest.raises(ValueError, match=message):
@@ -282,8 +284,82 @@ def test_bad_options_are_named(bad, message):
 
 
 # --------------------------------------------------------------------------
-# k-reciprocal re-ranking against a loop written from the paper.
+# k-reciprocal re-ranking: the default against a loop written from Zhong et
+# al.'s script (sdfnet_mm.evaluation.functional.reference_rerank), the
+# 'paper' mode against a loop written from the paper.
 # --------------------------------------------------------------------------
+def cross_modal_split(seed, num_ids, num_query, num_gallery, dim,
+                      dtype=np.float64):
+    """Model-like cross-modal features: identity centre + a shift per
+    modality + noise; every query id has gallery items of both
+    modalities."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((num_ids, dim))
+    shift = 0.8 * rng.standard_normal((2, dim))
+    gallery_ids = np.concatenate([np.repeat(np.arange(num_ids), 2),
+                                  rng.integers(0, num_ids, num_gallery -
+                                               2 * num_ids)])
+    gallery_cams = np.concatenate([np.tile([0, 1], num_ids),
+                                   rng.integers(0, 2, num_gallery -
+                                                2 * num_ids)])
+    query_ids = rng.integers(0, num_ids, num_query)
+    query_cams = rng.integers(0, 2, num_query)
+
+    def feats(ids, cams):
+        noise = 0.9 * rng.standard_normal((len(ids), dim))
+        return (centres[ids] + shift[cams] + noise).astype(dtype)
+
+    return (feats(query_ids, query_cams), query_ids, query_cams,
+            feats(gallery_ids, gallery_cams), gallery_ids, gallery_cams)
+
+
+@pytest.mark.parametrize('metric, k1, k2, lambda_value, dtype, sizes', [
+    ('cosine', 20, 6, 0.3, np.float64, (20, 60, 12)),
+    ('cosine', 50, 15, 0.3, np.float64, (20, 60, 12)),  # the authors' k
+    ('euclidean', 5, 1, 0.5, np.float64, (20, 60, 12)),
+    ('cosine', 7, 3, 0.0, np.float64, (20, 60, 12)),  # Jaccard only
+    ('cosine', 20, 6, 0.3, np.float32, (30, 120, 40)),
+    ('euclidean', 20, 6, 0.3, np.float32, (30, 120, 40)),
+    ('cosine', 20, 6, 0.3, np.float64, (2, 3, 1)),  # k1, k2 > the set
+])
+def test_default_rerank_is_the_script(metric, k1, k2, lambda_value, dtype,
+                                      sizes):
+    num_query, num_gallery, num_ids = sizes
+    split = cross_modal_split(3, num_ids, num_query, num_gallery, 16, dtype)
+    options = RankingOptions(metric=metric, rerank=True, k1=k1, k2=k2,
+                             lambda_value=lambda_value)
+    assert options.rerank_mode == 'zhong'
+    result = k_reciprocal_distance(torch.from_numpy(split[0]),
+                                   torch.from_numpy(split[3]), options)
+    expected = reference_zhong_rerank(split[0], split[3], k1, k2,
+                                      lambda_value,
+                                      normalize=metric == 'cosine')
+    assert result.dtype == torch.from_numpy(split[0]).dtype
+    np.testing.assert_allclose(result.numpy(), expected, rtol=0,
+                               atol=1e-6 if dtype == np.float32 else 1e-12)
+    # the metric ranks by exactly that distance
+    stats = run(split, metric=metric, rerank=True, k1=k1, k2=k2,
+                lambda_value=lambda_value, chunk_size=7)
+    assert_matches_reference(stats, result.numpy(), split,
+                             camera_filter=False)
+
+
+def test_rerank_modes_differ_on_the_same_features():
+    split = cross_modal_split(4, 12, 20, 60, 16)
+    query, gallery = torch.from_numpy(split[0]), torch.from_numpy(split[3])
+    zhong, paper = (k_reciprocal_distance(
+        query, gallery, RankingOptions(rerank_mode=mode))
+                    for mode in ('zhong', 'paper'))
+    assert zhong.shape == paper.shape == (20, 60)
+    assert float((zhong - paper).abs().max()) > 1e-3
+
+
+def test_zhong_rerank_of_identical_features_is_finite():
+    feats = torch.ones(4, 3, dtype=torch.float64)
+    result = k_reciprocal_distance(feats[:1], feats[1:], RankingOptions())
+    assert bool(torch.isfinite(result).all())
+
+
 def reference_rerank(query, gallery, metric, k1, k2, lambda_value):
     """Zhong et al. (CVPR 2017) with Python sets and loops."""
     feats = np.concatenate([query, gallery])
@@ -331,20 +407,20 @@ def reference_rerank(query, gallery, metric, k1, k2, lambda_value):
     ('cosine', 20, 6, 0.3, (12, 40)),
     ('cosine', 20, 6, 0.3, (2, 3)),  # k1, k2 larger than the set
 ])
-def test_rerank_against_loop(metric, k1, k2, lambda_value, sizes):
+def test_paper_rerank_against_loop(metric, k1, k2, lambda_value, sizes):
     split = structured_split(7, *sizes, 6, 8, noise=0.7)
     query = torch.from_numpy(split[0])
     gallery = torch.from_numpy(split[3])
     result = k_reciprocal_distance(
         query, gallery,
-        RankingOptions(metric=metric, k1=k1, k2=k2,
+        RankingOptions(metric=metric, rerank_mode='paper', k1=k1, k2=k2,
                        lambda_value=lambda_value))
     expected = reference_rerank(split[0], split[3], metric, k1, k2,
                                 lambda_value)
     np.testing.assert_allclose(result.numpy(), expected, rtol=0, atol=1e-10)
     # the metric ranks by exactly that distance
-    stats = run(split, metric=metric, rerank=True, k1=k1, k2=k2,
-                lambda_value=lambda_value, chunk_size=5)
+    stats = run(split, metric=metric, rerank=True, rerank_mode='paper',
+                k1=k1, k2=k2, lambda_value=lambda_value, chunk_size=5)
     assert_matches_reference(stats, expected, split, camera_filter=False)
 
 

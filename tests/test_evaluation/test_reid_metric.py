@@ -82,6 +82,7 @@ def test_registered_with_default_prefix():
     dict(),
     dict(metric='euclidean', camera_filter=True, chunk_size=3),
     dict(rerank=True, k1=4, k2=2),
+    dict(rerank=True, rerank_mode='paper', k1=4, k2=2),
 ])
 def test_process_then_compute_equals_calculate(options):
     samples = make_samples(60)

@@ -3,10 +3,8 @@ tools/dist_train.sh (2 gloo processes) on the synthetic pairs, then the demo
 SDF-Net fine-tuned from the checkpoint without conversion."""
 import pytest
 import torch
-from mmengine.config import Config
 
-from tool_runner import (DEMO_CONFIG, REPO, python_tool, run_tool, scalars,
-                         tiny_options)
+from tool_runner import REPO, python_tool, run_tool, scalars, tiny_options
 
 PRETRAIN_CONFIG = 'configs/pretrain/transoss_vit-tiny_synthetic-pair.py'
 TINY_ARCH = [
@@ -71,21 +69,17 @@ def test_dist_train_two_cpu_processes(synthetic_pairs_root, tmp_path):
 
 def test_demo_sdfnet_fine_tunes_from_the_checkpoint(pretrained, hoss_root,
                                                     tmp_path):
-    """The demo config with init_cfg Pretrained (prefix backbone.) on the
-    checkpoint as it is trains; the log names what is loaded and what is
-    left out (that the tensors arrive unchanged:
+    """The demo's fine-tuning config from a pre-training checkpoint, as it
+    is, trains; the log names what is loaded and what is left out (that
+    the tensors arrive unchanged:
     tests/test_models/test_optical_sar_contrastive.py)."""
     checkpoint = pretrained / 'epoch_1.pth'
-    cfg = Config.fromfile(REPO / DEMO_CONFIG)
-    cfg.model.backbone.init_cfg = dict(type='Pretrained',
-                                       checkpoint=str(checkpoint),
-                                       prefix='backbone.')
-    config = tmp_path / 'finetune.py'
-    cfg.dump(config)
     work_dir = tmp_path / 'finetune'
-    done = python_tool('tools/train.py', config, '--work-dir', work_dir,
-                       '--cfg-options', *tiny_options(hoss_root, epochs=1),
-                       'train_cfg.val_interval=2')
+    done = python_tool(
+        'tools/train.py', 'configs/demo/sdfnet_vit-tiny_synthetic_pretrained.py',
+        '--work-dir', work_dir, '--cfg-options',
+        *tiny_options(hoss_root, epochs=1), 'train_cfg.val_interval=2',
+        f'model.backbone.init_cfg.checkpoint={checkpoint}')
     log = done.stdout + done.stderr
     assert f'load backbone. in model from: {checkpoint}' in log
     assert "1 key(s) outside 'backbone.' not loaded: logit_scale" in log

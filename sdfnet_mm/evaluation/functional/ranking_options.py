@@ -5,6 +5,10 @@ from typing import Optional
 
 from .distances import DISTANCE_METRICS
 
+#: k-reciprocal re-ranking as the widely used script computes it, or as the
+#: paper states it (see :func:`~.rerank.k_reciprocal_distance`).
+RERANK_MODES = ('zhong', 'paper')
+
 
 @dataclass(frozen=True)
 class RankingOptions:
@@ -20,6 +24,10 @@ class RankingOptions:
         rerank (bool): Rank by k-reciprocal re-ranking (memory
             O((Q + G)^2), see :func:`~.rerank.k_reciprocal_distance`).
             Defaults to False.
+        rerank_mode (str): ``'zhong'`` (Zhong et al.'s script as everyone
+            reports with it: distances scaled by their row maximum, rows of
+            the encoding summing to 1, more than 2/3) or ``'paper'`` (the
+            paper's formulas as written). Defaults to ``'zhong'``.
         k1 (int): Re-ranking k1. Defaults to 20.
         k2 (int): Re-ranking k2. Defaults to 6.
         lambda_value (float): Re-ranking weight of the original distance, in
@@ -34,6 +42,7 @@ class RankingOptions:
     metric: str = 'cosine'
     camera_filter: bool = False
     rerank: bool = False
+    rerank_mode: str = 'zhong'
     k1: int = 20
     k2: int = 6
     lambda_value: float = 0.3
@@ -43,6 +52,9 @@ class RankingOptions:
         if self.metric not in DISTANCE_METRICS:
             raise ValueError(f'metric={self.metric!r}; expected one of '
                              f'{DISTANCE_METRICS}')
+        if self.rerank_mode not in RERANK_MODES:
+            raise ValueError(f'rerank_mode={self.rerank_mode!r}; expected '
+                             f'one of {RERANK_MODES}')
         if self.k1 < 1 or self.k2 < 1:
             raise ValueError(f'k1={self.k1}, k2={self.k2}; expected both '
                              '>= 1')

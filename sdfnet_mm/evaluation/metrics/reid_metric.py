@@ -52,6 +52,9 @@ class ReIDMetric(BaseMetric):
         rerank (bool): k-reciprocal re-ranking (memory O((Q + G)^2), see
             :func:`~sdfnet_mm.evaluation.k_reciprocal_distance`).
             Defaults to False.
+        rerank_mode (str): ``'zhong'`` (the widely used script, default)
+            or ``'paper'`` (the paper's formulas as written); see
+            :class:`~sdfnet_mm.evaluation.RankingOptions`.
         k1 (int): Re-ranking k1. Defaults to 20.
         k2 (int): Re-ranking k2. Defaults to 6.
         lambda_value (float): Re-ranking weight of the original distance.
@@ -76,6 +79,7 @@ class ReIDMetric(BaseMetric):
                  metric: str = 'cosine',
                  camera_filter: bool = False,
                  rerank: bool = False,
+                 rerank_mode: str = 'zhong',
                  k1: int = 20,
                  k2: int = 6,
                  lambda_value: float = 0.3,
@@ -93,6 +97,7 @@ class ReIDMetric(BaseMetric):
             metric=metric,
             camera_filter=camera_filter,
             rerank=rerank,
+            rerank_mode=rerank_mode,
             k1=k1,
             k2=k2,
             lambda_value=lambda_value,
@@ -211,8 +216,9 @@ class ReIDMetric(BaseMetric):
             gallery_feats (Tensor): (G, C) features.
             gallery_ids (Tensor): (G,) identities (-1: distractor).
             gallery_modalities (Tensor): (G,) 0 optical, 1 SAR.
-            **options: ``metric``, ``camera_filter``, ``rerank``, ``k1``,
-                ``k2``, ``lambda_value``, ``chunk_size`` (as in
+            **options: ``metric``, ``camera_filter``, ``rerank``,
+                ``rerank_mode``, ``k1``, ``k2``, ``lambda_value``,
+                ``chunk_size`` (as in
                 :class:`ReIDMetric`).
 
         Returns:
