@@ -161,6 +161,28 @@ def test_browse_dataset_train_split_augmentations(tiny, tmp_path):
     assert half['titles'] == result['titles']
 
 
+def test_browse_dataset_paper_pipeline_shows_the_torchvision_jitter(
+        hoss_root, tmp_path):
+    """The paper config's train pipeline converts to PIL for torchvision's
+    ColorJitter and back: one column for the jitter (named after it, as an
+    RGB array), none for the two conversions."""
+    browse_dataset = load_tool('tools/visualization/browse_dataset.py')
+    out = tmp_path / 'browse.png'
+    result = browse_dataset.main([
+        str(REPO / 'configs/sdfnet_vitb16_hoss.py'), '--out', str(out),
+        '--num', '2',
+        '--sar-to-rgb', 'max', '--cfg-options',
+        f'train_dataloader.dataset.data_root={hoss_root}'
+    ])
+    names = [t.split('\n')[0] for t in result['titles']]
+    assert names == ['SAR max', 'LoadHOSSImage', 'Resize', 'RandomFlip',
+                     'ColorJitter', 'RandomCrop']
+    jittered = [row[4] for row in result['tiles']]
+    assert all(tile.dtype == np.uint8 and tile.shape == (256, 128, 3)
+               for tile in jittered)
+    png_pixels(out)
+
+
 def test_browse_dataset_rejects_an_unknown_conversion(capsys):
     browse_dataset = load_tool('tools/visualization/browse_dataset.py')
     with pytest.raises(SystemExit):

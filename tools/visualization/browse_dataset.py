@@ -30,6 +30,7 @@ import numpy as np
 from mmengine.config import DictAction
 from mmengine.dataset import Compose
 from mmengine.runner import set_random_seed
+from mmpretrain.datasets.transforms import NumpyToPIL, PILToNumpy
 
 from sdfnet_mm.apis import inference_config
 from sdfnet_mm.chips import SAR_TO_UINT8
@@ -91,6 +92,11 @@ def pick_chips(data_list: List[dict], num: int) -> List[dict]:
     return chosen[:num]
 
 
+#: Transforms that change only the image's type (NumPy <-> PIL, for a
+#: torchvision transform between them): no column of their own.
+FORMAT_CHANGES = (NumpyToPIL, PILToNumpy)
+
+
 def pipeline_stages(pipeline: Compose,
                     info: dict) -> Tuple[List[Tuple[str, np.ndarray]], dict]:
     """Run ``pipeline`` on a copy of ``info``.
@@ -106,9 +112,16 @@ def pipeline_stages(pipeline: Compose,
         if results is None:
             raise ValueError(f'{info["img_path"]}: {transform!r} dropped the '
                              'sample')
-        if 'img' in results:
-            stages.append((type(transform).__name__, results['img'].copy()))
+        if 'img' in results and not isinstance(transform, FORMAT_CHANGES):
+            stages.append((stage_name(transform), np.array(results['img'])))
     return stages, results
+
+
+def stage_name(transform) -> str:
+    """The transform's class name; a torchvision transform's own name
+    (``ColorJitter``), not its wrapper's."""
+    wrapped = getattr(transform, 't', None)
+    return type(wrapped if wrapped is not None else transform).__name__
 
 
 def size_text(image: np.ndarray) -> str:
