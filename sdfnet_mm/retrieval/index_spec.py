@@ -58,7 +58,7 @@ class IVFPQSpec:
     m: int = 96
     nbits: int = 8
     nprobe: int = 16
-    refine_factor: int = 8
+    refine_factor: int = 16
     kind: ClassVar[str] = 'ivfpq'
     faiss_type: ClassVar[type] = faiss.IndexRefine
     search_keys: ClassVar[Tuple[str, ...]] = ('nprobe', 'refine_factor')
@@ -79,6 +79,17 @@ class IVFPQSpec:
     def min_training_rows(self) -> int:
         """faiss' k-means needs one point per centroid (it warns below 39)."""
         return max(self.nlist, 2**self.nbits)
+
+    def prepare_training(self, index: faiss.Index) -> None:
+        """Training settings of a new or read index (faiss does not save
+        them): no polysemous codes (Hamming pre-filtering, unused here;
+        their annealing takes 50x the k-means time); PQ codebooks from at
+        most 64 rows per centroid instead of 256, which halved the training
+        time at 100k SAR chips with the same recall@10 (0.978 / 0.993 at
+        nprobe 16, refine factor 8 / 16)."""
+        ivfpq = faiss.downcast_index(index.base_index)
+        ivfpq.do_polysemous_training = False
+        ivfpq.pq.cp.max_points_per_centroid = 64
 
 
 @dataclass(frozen=True)
@@ -120,10 +131,6 @@ def build_faiss_index(spec: IndexSpec, dim: int) -> faiss.Index:
                                 faiss.METRIC_INNER_PRODUCT)
     if isinstance(spec, HNSWSpec):
         index.hnsw.efConstruction = spec.ef_construction
-    if isinstance(spec, IVFPQSpec):
-        # polysemous codes (Hamming pre-filtering) are not used; their
-        # training (simulated annealing) would take 50x the k-means time
-        faiss.downcast_index(index.base_index).do_polysemous_training = False
     return index
 
 

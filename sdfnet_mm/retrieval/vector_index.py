@@ -115,8 +115,10 @@ class VectorIndex:
 
     def train(self, features: np.ndarray, modalities: np.ndarray) -> None:
         """Train each modality's index on its rows of ``features`` (N, C),
-        unit rows; ``modalities`` (N,) codes."""
+        unit rows; ``modalities`` (N,) codes. Only IVF-PQ indexes need
+        training."""
         for modality, index in self.indexes.items():
+            self.spec.prepare_training(index)
             index.train(features[modalities == modality])
 
     def next_positions(self, modalities: np.ndarray) -> np.ndarray:

@@ -76,8 +76,8 @@ def test_wider_search_parameters_raise_recall(tmp_path):
 def test_ivfpq_must_be_trained_before_adding(tmp_path):
     features, _, modalities = clustered_features(300, 16, seed=2)
     spec = IVFPQSpec(nlist=64, m=4, nbits=6)
-    index = GalleryIndex.create(tmp_path / 'index', 16, FINGERPRINT,
-                                approx=spec)
+    GalleryIndex.create(tmp_path / 'index', 16, FINGERPRINT, approx=spec)
+    index = GalleryIndex.open(tmp_path / 'index', FINGERPRINT)  # untrained
     with pytest.raises(ValueError, match=r'not trained \(optical, SAR\); '
                        r'call GalleryIndex.train'):
         index.add(features, chip_records(modalities))
