@@ -30,7 +30,8 @@ from .chip_filter import ChipFilter
 from .chip_record import ChipRecord
 from .index_consistency import check_consistency
 from .index_manifest import IndexManifest, fsync_directory
-from .index_spec import ExactSpec, IndexSpec, IVFPQSpec, spec_to_dict
+from .index_spec import (ExactSpec, IndexSpec, IVFPQSpec, check_spec,
+                         spec_to_dict)
 from .metadata_store import MetadataStore
 from .model_fingerprint import ModelFingerprint
 from .search_hit import SearchHit
@@ -56,7 +57,7 @@ class GalleryIndex:
         self.manifest = manifest
         self.vectors = vectors
         self.metadata = metadata
-        self.broken: Optional[str] = None
+        self._broken: Optional[str] = None
 
     @classmethod
     def create(cls,
@@ -84,7 +85,7 @@ class GalleryIndex:
         if isinstance(dim, bool) or not isinstance(dim, int) or dim <= 0:
             raise ValueError(f'GalleryIndex.create: dim={dim!r} must be a '
                              'positive integer')
-        spec = approx or ExactSpec()
+        spec = check_spec(approx or ExactSpec(), 'GalleryIndex.create')
         if isinstance(spec, IVFPQSpec) and dim % spec.m:
             raise ValueError(f'GalleryIndex.create: the PQ sub-quantizers '
                              f'm={spec.m} must divide dim={dim}')
@@ -240,7 +241,7 @@ class GalleryIndex:
             try:
                 self.vectors.add(features, modalities)
             except BaseException as error:
-                self.broken = f'adding to faiss failed ({error!r})'
+                self._broken = f'adding to faiss failed ({error!r})'
                 raise
         return rows
 
@@ -254,7 +255,8 @@ class GalleryIndex:
                 f'GalleryIndex.set_search_params: {sorted(unknown)} are not '
                 f'search parameters of the {self.spec.kind} index; expected '
                 f'some of {list(self.spec.search_keys)}')
-        spec = replace(self.spec, **params)
+        spec = check_spec(replace(self.spec, **params),
+                          'GalleryIndex.set_search_params')
         self.manifest = replace(self.manifest, spec=spec)
         self.vectors.spec = spec
 
@@ -281,7 +283,9 @@ class GalleryIndex:
             where: metadata conditions (capture time, sensor, ship id).
             filter_stage: ``'before'``: only chips passing ``where`` are
                 searched (faiss ID selector), so up to ``topk`` of them
-                come back (the exact index: the nearest ``topk`` of them);
+                come back (the exact index: the nearest ``topk`` of them;
+                IVF-PQ scans ``nprobe`` lists only and finds fewer when few
+                chips there pass);
                 ``'after'``: the ``overfetch * topk`` nearest chips of all
                 are looked up and those failing ``where`` dropped, so fewer
                 than ``topk`` may remain (but the search costs the same
@@ -368,7 +372,7 @@ class GalleryIndex:
                              'None') from None
 
     def _check_not_broken(self, where: str) -> None:
-        if self.broken:
+        if self._broken:
             raise RuntimeError(
                 f'{where}: the in-memory index of {self.directory} is '
-                f'inconsistent since {self.broken}; open it again from disk')
+                f'inconsistent since {self._broken}; open it again from disk')

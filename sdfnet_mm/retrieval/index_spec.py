@@ -134,6 +134,20 @@ def build_faiss_index(spec: IndexSpec, dim: int) -> faiss.Index:
     return index
 
 
+def check_spec(spec: IndexSpec, where: str) -> IndexSpec:
+    """``spec`` when it is one of the specs and every parameter a positive
+    integer, else ``ValueError`` naming ``where`` and the parameter."""
+    if not isinstance(spec, tuple(SPEC_OF_KIND.values())):
+        raise ValueError(f'{where}: {spec!r} is not an index spec; expected '
+                         'ExactSpec, IVFPQSpec or HNSWSpec')
+    for name, value in dataclasses.asdict(spec).items():
+        if isinstance(value, bool) or not isinstance(value, int) \
+                or value < 1:
+            raise ValueError(f'{where}: {spec.kind} parameter {name}='
+                             f'{value!r} must be a positive integer')
+    return spec
+
+
 def spec_to_dict(spec: IndexSpec) -> dict:
     """``{'kind': ..., **parameters}`` (JSON-serialisable)."""
     return dict(kind=spec.kind, **dataclasses.asdict(spec))
@@ -148,7 +162,8 @@ def spec_from_dict(params: dict, where: str) -> IndexSpec:
         raise ValueError(f'{where}: index kind {kind!r} is unknown; expected '
                          f'one of {sorted(SPEC_OF_KIND)}')
     try:
-        return SPEC_OF_KIND[kind](**params)
+        spec = SPEC_OF_KIND[kind](**params)
     except TypeError as error:
         raise ValueError(f'{where}: bad parameters {params} for index kind '
                          f'{kind!r}: {error}') from None
+    return check_spec(spec, where)

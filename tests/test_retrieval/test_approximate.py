@@ -71,6 +71,10 @@ def test_wider_search_parameters_raise_recall(tmp_path):
     with pytest.raises(ValueError, match=r"\['nlist'\] are not search "
                        'parameters of the ivfpq index'):
         index.set_search_params(nlist=64)
+    with pytest.raises(ValueError, match='ivfpq parameter nprobe=0 must be '
+                       'a positive integer'):
+        index.set_search_params(nprobe=0)
+    assert index.spec.nprobe == 32
 
 
 def test_ivfpq_must_be_trained_before_adding(tmp_path):
@@ -92,3 +96,6 @@ def test_ivfpq_must_be_trained_before_adding(tmp_path):
     with pytest.raises(ValueError, match='m=5 must divide dim=16'):
         GalleryIndex.create(tmp_path / 'bad', 16, FINGERPRINT,
                             approx=IVFPQSpec(m=5))
+    with pytest.raises(ValueError, match="hnsw parameter m=2.5 must be"):
+        GalleryIndex.create(tmp_path / 'bad', 16, FINGERPRINT,
+                            approx=HNSWSpec(m=2.5))
