@@ -22,9 +22,10 @@ Methods, each case and method in its own process:
   and INP; no camera filter (the HOSS protocol);
 - ``loop``: a lean variant of the same per-query loop, our stronger
   reference: the same distance rows (same :class:`~sdfnet_mm.evaluation.
-  DistanceRows` chunks, hence the same float32 values), then per query
-  ``np.argsort(row, kind='stable')`` and CMC / AP / INP with vectorised
-  NumPy;
+  functional.DistanceRows` chunks, hence the same float32 values), then
+  the package's sort-based reference
+  (:func:`~sdfnet_mm.evaluation.reference_ranking`: per query
+  ``np.argsort(row, kind='stable')`` and AP / CMC / INP);
 - ``metric``: :func:`sdfnet_mm.evaluation.ranking_stats`, the core of
   ``ReIDMetric`` on one setting (distances in query chunks, ranks by
   counting);
@@ -51,16 +52,15 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
 
 from process_memory import peak_mb, resident_mb
 from reid_features import add_centres_
-from sdfnet_mm.evaluation import (DistanceRows, ReIDMetric,
-                                  default_chunk_size, ranking_stats,
-                                  summarize_ranking)
+from sdfnet_mm.evaluation import (ReIDMetric, ranking_stats,
+                                  reference_ranking, summarize_ranking)
+from sdfnet_mm.evaluation.functional import DistanceRows, default_chunk_size
 
 #: name: (queries, gallery, features)
 CASES = {
@@ -105,21 +105,14 @@ def make_split(num_query: int, num_gallery: int, features: str, dim: int,
 
 
 def loop_ranking(dist, query_ids, gallery_ids):
-    """Per-query NumPy loop (Market-1501 ``eval_func`` style, no camera
+    """The sort-based reference, one stable sort per query (no camera
     filter): per-query AP, INP and first-match rank."""
-    aps, inps, firsts = [], [], []
-    for row, pid in zip(dist, query_ids):
-        order = np.argsort(row, kind='stable')
-        ordered = gallery_ids[order]
-        is_match = (ordered == pid) & (ordered >= 0)
-        hits = np.flatnonzero(is_match)
-        if len(hits) == 0:
-            continue
-        precision = np.cumsum(is_match)[hits] / (hits + 1)
-        aps.append(precision.mean())
-        inps.append(len(hits) / (hits[-1] + 1))
-        firsts.append(hits[0] + 1)
-    return np.array(aps), np.array(inps), np.array(firsts)
+    no_cameras = np.zeros(len(query_ids)), np.zeros(len(gallery_ids))
+    stats = reference_ranking(dist, query_ids, no_cameras[0], gallery_ids,
+                              no_cameras[1])
+    return (stats.average_precision.numpy(),
+            stats.inverse_negative_penalty.numpy(),
+            stats.first_match_rank.numpy())
 
 
 def rates(aps, inps, firsts) -> dict:

@@ -1,22 +1,15 @@
-"""SDF-Net cross-modal ship re-identification on MMEngine / MMPretrain."""
-import warnings
+"""SDF-Net cross-modal ship re-identification on MMEngine / MMPretrain.
 
-# mmcv-lite (no compiled ops) is the intended build: its warning about the
-# missing deformable-attention op concerns detection models only. MMCV's
-# pillow colour jitter warns on every image that it ignores 'beta'.
-warnings.filterwarnings(
-    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
-warnings.filterwarnings(
-    'ignore', message="Only use 'alpha' for pillow backend")
+Importing the package checks the versions of its dependencies and changes
+nothing else; :func:`sdfnet_mm.utils.register_all_modules` sets up a
+process (warning filters, checkpoint backend and pickling).
+"""
+import mmcv
+import mmengine
+import mmpretrain
+from mmengine.utils import digit_version
 
-import mmcv  # noqa: E402
-import mmengine  # noqa: E402
-import mmpretrain  # noqa: E402
-from mmengine.utils import digit_version  # noqa: E402
-
-from .engine.fileio import AtomicLocalBackend  # noqa: E402,F401 (registers)
-from .utils.checkpoint import register_checkpoint_safe_globals  # noqa: E402
-from .version import __version__  # noqa: E402
+from .version import __version__
 
 
 def _check_version(package, low: str, high: str) -> None:
@@ -34,7 +27,5 @@ def _check_version(package, low: str, high: str) -> None:
 _check_version(mmcv, '2.0.0rc4', '2.3.0')
 _check_version(mmengine, '0.10.0', '1.0.0')
 _check_version(mmpretrain, '1.2.0', '1.3.0')
-
-register_checkpoint_safe_globals()
 
 __all__ = ['__version__']

@@ -39,7 +39,8 @@ def parity_fixture() -> dict:
 
 
 @pytest.fixture(autouse=True, scope='session')
-def _sdfnet_scope():
-    """Every test builds modules in the ``sdfnet_mm`` scope."""
-    from mmengine.registry import init_default_scope
-    init_default_scope('sdfnet_mm')
+def _sdfnet_setup():
+    """Every test builds modules in the ``sdfnet_mm`` scope, in a process set
+    up as the tools set it up (checkpoint pickling, file backend)."""
+    from sdfnet_mm.utils import register_all_modules
+    register_all_modules()

@@ -18,9 +18,9 @@ import torch
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 
-from sdfnet_mm.models.weight_conversion import (convert_checkpoint,
-                                                unwrap_state_dict)
+from sdfnet_mm.converters import convert_checkpoint, unwrap_state_dict
 from sdfnet_mm.registry import MODELS
+from sdfnet_mm.utils import register_all_modules
 
 
 def parse_args(argv=None):
@@ -36,6 +36,7 @@ def parse_args(argv=None):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    register_all_modules(init_default_scope=False)
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)

@@ -27,11 +27,11 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import save_checkpoint, set_random_seed
 
-from sdfnet_mm.apis import load_per_query_results
-from sdfnet_mm.datasets import OPTICAL, SAR
 from sdfnet_mm.evaluation import format_results_table
 from sdfnet_mm.registry import MODELS
-from sdfnet_mm.visualization import Chip, draw_ranked_list, save_ranked_list
+from sdfnet_mm.structures import OPTICAL, SAR, PerQueryResult, PerQueryResults
+from sdfnet_mm.utils import register_all_modules
+from sdfnet_mm.visualization import draw_query_result, save_ranked_list
 
 REPO = Path(__file__).resolve().parents[1]
 SPLITS = ('bounding_box_train', 'query', 'bounding_box_test')
@@ -81,18 +81,12 @@ def logged_test_metrics(work_dir: str) -> dict:
 
 def ranked_lists_picture(result_file: str, path: str) -> None:
     """Stack the ranked lists of the first queries of each modality."""
-    entries = load_per_query_results(result_file)['all']
-    chosen: List[dict] = []
+    entries = PerQueryResults.load(result_file).settings['all']
+    chosen: List[PerQueryResult] = []
     for modality in (OPTICAL, SAR):
         chosen += [e for e in entries
-                   if e['query_modality'] == modality][:QUERIES_PER_MODALITY]
-    rows = []
-    for entry in chosen:
-        topk = entry['topk'][:TOPK]
-        rows.append(draw_ranked_list(
-            Chip(entry['query'], entry['query_modality'], entry['query_id']),
-            [Chip(item['path'], item['modality'], item['id'])
-             for item in topk], [item['distance'] for item in topk]))
+                   if e.query_modality == modality][:QUERIES_PER_MODALITY]
+    rows = [draw_query_result(entry, TOPK) for entry in chosen]
     width = max(row.shape[1] for row in rows)
     padded = [np.pad(row, ((0, 0), (0, width - row.shape[1]), (0, 0)),
                      constant_values=255) for row in rows]
@@ -101,6 +95,7 @@ def ranked_lists_picture(result_file: str, path: str) -> None:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
+    register_all_modules(init_default_scope=False)
     start = time.perf_counter()
     timings = []
 

@@ -1,11 +1,15 @@
 """Extract the retrieval features of a folder of chips into a ``.npz`` file.
 
     python tools/extract_features.py CONFIG CHECKPOINT DIR --out feats.npz
-        [--modality optical|sar] [--batch-size 32] [--device cpu]
-        [--cfg-options KEY=VALUE ...]
+        [--modality optical|sar] [--gsd optical=M sar=M]
+        [--sar-scale amplitude|intensity|db] [--optical-bands R,G,B]
+        [--batch-size 32] [--device cpu] [--cfg-options KEY=VALUE ...]
 
-The modality of a chip comes from its HOSS file name
-(``PPPP_sXXcY_{RGB|SAR}.tif``), or, for other names, from ``--modality``.
+Chips are HOSS chips or chips of other sensors (TIFF / GeoTIFF, PNG, JPEG;
+see ``sdfnet_mm.chips``). The modality of a chip comes from its HOSS file
+name (``PPPP_sXXcY_{RGB|SAR}.tif``), or, for other names, from
+``--modality``; ``--gsd``, ``--sar-scale`` and ``--optical-bands`` describe
+chips that are not HOSS chips.
 
 Keys of the ``.npz`` file (N chips of DIR in sorted order, C channels):
 
@@ -21,27 +25,23 @@ import argparse
 import os.path as osp
 
 import numpy as np
-from mmengine.config import DictAction
 from mmengine.utils import mkdir_or_exist
 
-from sdfnet_mm.apis import ReIDInferencer, inference_config
-
-MODALITY_CHOICES = ('optical', 'sar')
+from sdfnet_mm.utils import register_all_modules
+from sdfnet_mm.utils.inference_arguments import (MODALITY_CHOICES,
+                                                 add_inference_arguments,
+                                                 build_inferencer,
+                                                 chip_arguments)
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Extract ReID features of a folder of chips')
-    parser.add_argument('config', help='model config file')
-    parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('folder', help='folder of .tif chips')
+    add_inference_arguments(parser)
+    parser.add_argument('folder', help='folder of chips')
     parser.add_argument('--out', required=True, help='output .npz file')
     parser.add_argument('--modality', choices=MODALITY_CHOICES,
                         help='modality of chips without a HOSS name')
-    parser.add_argument('--batch-size', type=int, default=32)
-    parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config settings')
     return parser.parse_args(argv)
 
 
@@ -51,12 +51,11 @@ def main(argv=None) -> None:
         raise ValueError(f'--out {args.out}: expected a .npz file name')
     if not osp.isdir(args.folder):
         raise FileNotFoundError(f'{args.folder}: not a folder; expected a '
-                                'folder of .tif chips')
-    inferencer = ReIDInferencer(
-        inference_config(args.config, args.cfg_options), args.checkpoint,
-        args.device)
+                                'folder of chips')
+    register_all_modules(init_default_scope=False)
+    inferencer = build_inferencer(args)
     results = inferencer(args.folder, batch_size=args.batch_size,
-                         modality=args.modality)
+                         modality=args.modality, **chip_arguments(args))
     mkdir_or_exist(osp.dirname(osp.abspath(args.out)))
     np.savez(args.out, features=results['features'],
              paths=np.array(results['paths']), ids=results['ids'],

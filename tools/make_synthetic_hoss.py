@@ -16,8 +16,8 @@ import os
 import time
 from collections import Counter
 
-from sdfnet_mm.datasets.synthetic import SyntheticSpec, generate
-from sdfnet_mm.datasets.synthetic.writer import SUFFIX
+from sdfnet_mm.chips import SUFFIX_OF_MODALITY
+from sdfnet_mm.synthetic import SyntheticSpec, generate
 
 DEFAULT_OUT = 'data/synthetic_hoss'
 
@@ -72,7 +72,7 @@ def main(argv=None) -> None:
     jobs = generate(args.out, spec, workers=args.workers,
                     overwrite=args.overwrite)
     seconds = time.perf_counter() - start
-    counts = Counter((job.folder, SUFFIX[job.modality]) for job in jobs)
+    counts = Counter((job.folder, SUFFIX_OF_MODALITY[job.modality]) for job in jobs)
     print(f'\nwrote {len(jobs)} chips to {args.out} in {seconds:.1f} s '
           f'({args.workers} workers):')
     for (folder, suffix), count in sorted(counts.items()):

@@ -3,32 +3,38 @@
     python tools/retrieve.py CONFIG CHECKPOINT --query IMG_OR_DIR
         --gallery DIR [--topk 10] [--out DIR] [--batch-size 32]
         [--query-modality optical|sar] [--gallery-modality optical|sar]
-        [--device cpu] [--cfg-options KEY=VALUE ...]
+        [--gsd optical=M sar=M] [--sar-scale amplitude|intensity|db]
+        [--optical-bands R,G,B] [--device cpu] [--cfg-options KEY=VALUE ...]
 
-The modality of a chip comes from its HOSS file name
-(``PPPP_sXXcY_{RGB|SAR}.tif``), or, for other names, from
-``--query-modality`` / ``--gallery-modality``. Prints, for each query, its
-top-k gallery files with their cosine distances (L2-normalised features)
-and, with ``--out``, writes ``OUT/<query name>.png``: the query and its
-top-k chips (frames: green same id, red other id, none when unknown).
+Chips are HOSS chips or chips of other sensors (TIFF / GeoTIFF, PNG, JPEG;
+see ``sdfnet_mm.chips``). The modality of a chip comes from its HOSS file
+name (``PPPP_sXXcY_{RGB|SAR}.tif``), or, for other names, from
+``--query-modality`` / ``--gallery-modality``. ``--gsd``, ``--sar-scale``
+and ``--optical-bands`` describe chips that are not HOSS chips (ground
+sample distance where no GeoTIFF tag gives it, SAR scale, RGB bands).
+
+Prints, for each query, its top-k gallery files with their cosine distances
+(L2-normalised features) and, with ``--out``, writes ``OUT/<query
+name>.png``: the query and its top-k chips (frames: green same id, red
+other id, none when unknown).
 """
 import argparse
 import os.path as osp
 
-from mmengine.config import DictAction
 from mmengine.utils import ProgressBar
 
-from sdfnet_mm.apis import ReIDInferencer, inference_config
+from sdfnet_mm.utils import register_all_modules
+from sdfnet_mm.utils.inference_arguments import (MODALITY_CHOICES,
+                                                 add_inference_arguments,
+                                                 build_inferencer,
+                                                 chip_arguments)
 from sdfnet_mm.visualization import Chip, draw_ranked_list, save_ranked_list
-
-MODALITY_CHOICES = ('optical', 'sar')
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Rank a gallery for query chips')
-    parser.add_argument('config', help='model config file')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    add_inference_arguments(parser)
     parser.add_argument('--query', required=True,
                         help='a query chip or a folder of chips')
     parser.add_argument('--gallery', required=True,
@@ -40,17 +46,15 @@ def parse_args(argv=None):
                         help='modality of queries without a HOSS name')
     parser.add_argument('--gallery-modality', choices=MODALITY_CHOICES,
                         help='modality of gallery chips without a HOSS name')
-    parser.add_argument('--batch-size', type=int, default=32)
-    parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='override config settings')
     return parser.parse_args(argv)
 
 
-def chips(results: dict) -> list:
-    """One :class:`Chip` per inferencer result (unknown ids as None)."""
+def chips(results: dict, args: argparse.Namespace) -> list:
+    """One :class:`Chip` per inferencer result (unknown ids as None), read
+    with the chip options of ``args``."""
     return [
-        Chip(path, int(modality), int(identity) if known else None)
+        Chip(path, int(modality), int(identity) if known else None,
+             args.sar_scale, args.optical_bands)
         for path, modality, identity, known in zip(
             results['paths'], results['modalities'], results['ids'],
             results['id_known'])
@@ -59,16 +63,16 @@ def chips(results: dict) -> list:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    inferencer = ReIDInferencer(
-        inference_config(args.config, args.cfg_options), args.checkpoint,
-        args.device)
+    register_all_modules(init_default_scope=False)
+    inferencer = build_inferencer(args)
     query = inferencer(args.query, batch_size=args.batch_size,
-                       modality=args.query_modality)
+                       modality=args.query_modality, **chip_arguments(args))
     gallery = inferencer(args.gallery, batch_size=args.batch_size,
-                         modality=args.gallery_modality)
+                         modality=args.gallery_modality,
+                         **chip_arguments(args))
     index, distance = inferencer.rank(query['features'],
                                       gallery['features'], args.topk)
-    query_chips, gallery_chips = chips(query), chips(gallery)
+    query_chips, gallery_chips = chips(query, args), chips(gallery, args)
     for chip, row, dist in zip(query_chips, index, distance):
         print(f'query {chip.path}')
         for rank, (item, value) in enumerate(zip(row, dist), start=1):

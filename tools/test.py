@@ -15,6 +15,7 @@ from mmengine.dist import is_main_process
 from mmengine.runner import Runner
 
 from sdfnet_mm.evaluation import format_results_table
+from sdfnet_mm.utils import register_all_modules
 from sdfnet_mm.utils.launch import (add_runner_arguments,
                                     apply_runner_arguments)
 
@@ -48,22 +49,28 @@ def merge_args(cfg: Config, args) -> Config:
     return cfg
 
 
-def main(argv=None) -> dict:
-    args = parse_args(argv)
-    cfg = merge_args(Config.fromfile(args.config), args)
-    if not osp.isfile(args.checkpoint):
-        raise FileNotFoundError(f'checkpoint {args.checkpoint} not found; '
+def load_runner(cfg: Config, checkpoint: str, config_path: str) -> Runner:
+    """The Runner of ``cfg`` with ``checkpoint`` loaded strictly."""
+    if not osp.isfile(checkpoint):
+        raise FileNotFoundError(f'checkpoint {checkpoint} not found; '
                                 'expected a .pth file written by '
                                 'tools/train.py or tools/convert_weights.py')
     runner = Runner.from_cfg(cfg)
     # Strict: evaluating a checkpoint of another architecture (missing,
     # unexpected or mis-shaped weights) must fail, not test random weights.
     try:
-        runner.load_checkpoint(args.checkpoint, strict=True)
+        runner.load_checkpoint(checkpoint, strict=True)
     except RuntimeError as err:
-        raise RuntimeError(f'checkpoint {args.checkpoint} does not fit the '
-                           f'model of {args.config}: {err}') from err
-    metrics = runner.test()
+        raise RuntimeError(f'checkpoint {checkpoint} does not fit the '
+                           f'model of {config_path}: {err}') from err
+    return runner
+
+
+def main(argv=None) -> dict:
+    args = parse_args(argv)
+    register_all_modules(init_default_scope=False)
+    cfg = merge_args(Config.fromfile(args.config), args)
+    metrics = load_runner(cfg, args.checkpoint, args.config).test()
     if is_main_process():
         print(format_results_table(metrics))
     return metrics

@@ -11,8 +11,10 @@ import argparse
 from mmengine.config import Config
 from mmengine.runner import Runner
 
+from sdfnet_mm.utils import register_all_modules
 from sdfnet_mm.utils.launch import (add_runner_arguments,
-                                    apply_runner_arguments, setup_amp)
+                                    apply_runner_arguments,
+                                    setup_precision)
 
 
 def parse_args(argv=None):
@@ -24,7 +26,9 @@ def parse_args(argv=None):
         help='resume from CKPT, or from the latest checkpoint in the work '
         'dir when no CKPT is given')
     parser.add_argument('--amp', action='store_true',
-                        help='mixed precision (fp16 on GPU, bf16 on CPU)')
+                        help='mixed precision (fp16 on GPU, bf16 on CPU); '
+                        'configs with AmpOptimWrapper use fp16 on a GPU '
+                        'without it')
     parser.add_argument('--no-validate', action='store_true',
                         help='skip validation during training')
     return parser.parse_args(argv)
@@ -33,8 +37,7 @@ def parse_args(argv=None):
 def merge_args(cfg: Config, args) -> Config:
     """Apply the command line to the config (OpenMMLab conventions)."""
     apply_runner_arguments(cfg, args, args.config)
-    if args.amp:
-        setup_amp(cfg)
+    setup_precision(cfg, amp=args.amp)
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:
@@ -46,6 +49,7 @@ def merge_args(cfg: Config, args) -> Config:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
+    register_all_modules(init_default_scope=False)
     cfg = merge_args(Config.fromfile(args.config), args)
     runner = Runner.from_cfg(cfg)
     runner.train()

@@ -5,7 +5,7 @@
 from mmengine.config import read_base
 from mmpretrain.models import CrossEntropyLoss
 
-from sdfnet_mm.models import ClassTokenNeck, SoftMarginTripletLoss
+from sdfnet_mm.models import ClassTokenNeck, TripletLoss
 
 with read_base():
     from .._base_.datasets.hoss import *  # noqa: F401,F403
@@ -18,5 +18,6 @@ model.structure_loss = None
 model.neck = dict(type=ClassTokenNeck, in_channels=embed_dims)
 # Assigned, not updated: ConfigDict.update would merge the old arguments in.
 model.head.loss_cls = dict(type=CrossEntropyLoss, loss_weight=1.0)
-model.head.loss_triplet = dict(type=SoftMarginTripletLoss, loss_weight=1.0)
+model.head.loss_triplet = dict(type=TripletLoss, mining='hard',
+                              loss_weight=1.0)
 model.head.test_feature = 'pre_bn'

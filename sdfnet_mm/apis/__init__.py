@@ -1,8 +1,4 @@
-"""User-facing inference: features of chips, gallery ranking, results."""
-from .inferencer import ReIDInferencer, inference_config, parse_modality
-from .per_query_results import load_per_query_results
+"""User-facing inference: features of chips and gallery ranking."""
+from .inferencer import ReIDInferencer, inference_config
 
-__all__ = [
-    'ReIDInferencer', 'inference_config', 'load_per_query_results',
-    'parse_modality'
-]
+__all__ = ['ReIDInferencer', 'inference_config']

@@ -1,8 +1,8 @@
-"""Feature extraction and ranking of HOSS chips with a trained SDF-Net."""
+"""Feature extraction and ranking of ship chips with a trained SDF-Net."""
 import logging
 import os
 import os.path as osp
-from typing import Callable, Dict, List, Optional, Tuple, Union
+from typing import Callable, Dict, List, Mapping, Optional, Tuple, Union
 
 import numpy as np
 import torch
@@ -13,32 +13,11 @@ from mmengine.runner import load_checkpoint
 from mmpretrain.apis import BaseInferencer
 from mmpretrain.structures import DataSample
 
-from sdfnet_mm.datasets.hoss import parse_hoss_name, read_chip_header
-from sdfnet_mm.datasets.modality import MODALITY_NAMES
-from sdfnet_mm.datasets.ship_size import ship_size_vector
+from sdfnet_mm.chips import (CHIP_EXTENSIONS, ChipOptions, chip_info,
+                             parse_hoss_name, read_chip_header)
 from sdfnet_mm.evaluation import pairwise_distance
 from sdfnet_mm.registry import TRANSFORMS
-
-ModalityType = Union[int, str, None]
-#: File extensions taken from a folder input.
-CHIP_EXTENSIONS = ('.tif', '.tiff')
-#: Accepted spellings of a modality argument.
-MODALITY_OF_NAME = {
-    name.lower(): code
-    for code, name in MODALITY_NAMES.items()
-}
-
-
-def parse_modality(modality: ModalityType) -> Optional[int]:
-    """``'optical'`` / ``'sar'`` (any case), 0 / 1 or None -> 0, 1 or None."""
-    if modality is None:
-        return None
-    if isinstance(modality, str) and modality.lower() in MODALITY_OF_NAME:
-        return MODALITY_OF_NAME[modality.lower()]
-    if not isinstance(modality, (str, bool)) and modality in MODALITY_NAMES:
-        return int(modality)
-    raise ValueError(f'modality={modality!r}; expected one of '
-                     f"{sorted(MODALITY_OF_NAME)} or {sorted(MODALITY_NAMES)}")
+from sdfnet_mm.structures import ModalityLike, parse_modality
 
 
 def inference_config(config: Union[str, Config],
@@ -64,12 +43,18 @@ def inference_config(config: Union[str, Config],
 class ReIDInferencer(BaseInferencer):
     """Extract retrieval features of chips and rank a gallery.
 
-    The modality of a chip comes from its HOSS file name
-    (``PPPP_sXXcY_{RGB|SAR}.tif`` or ``-1_NNNN_{RGB|SAR}.tif``), which also
-    gives its identity; for other names it is the ``modality`` argument.
-    The ship size (the SSE input) comes from the TIFF header, as in
-    :class:`~sdfnet_mm.datasets.HOSSDataset`, and each chip goes through
-    the config's test pipeline.
+    Chips are HOSS chips or chips of other sensors: TIFF / GeoTIFF of any
+    depth, PNG, JPEG (:mod:`sdfnet_mm.chips`). The modality of a chip comes
+    from its HOSS file name (``PPPP_sXXcY_{RGB|SAR}.tif`` or
+    ``-1_NNNN_{RGB|SAR}.tif``), which also gives its identity; for other
+    names it is the ``modality`` argument. The ship size (the SSE input) is
+    the chip's pixel size times its ground sample distance: given for the
+    chip (``chip_gsd``), from its GeoTIFF tags, HOSS's for a HOSS chip, or
+    given by modality (``gsd``), in that order; none is an error. SAR
+    chips of other sensors are converted from their scale (``sar_scale``,
+    or detected dB) to amplitude, multi-band optical chips take the bands
+    ``optical_bands``. Each chip then goes through the config's test
+    pipeline, whose loading step reads it with these settings.
 
     Args:
         model (str | Config): Config file or config of the model.
@@ -83,9 +68,13 @@ class ReIDInferencer(BaseInferencer):
         >>> gallery = inferencer('HOSS/bounding_box_test', batch_size=32)
         >>> index, dist = inferencer.rank(query['features'],
         ...                               gallery['features'], topk=5)
+        >>> other = inferencer('archive/s1', modality='sar',
+        ...                    gsd={'sar': 10.0}, sar_scale='intensity')
     """
 
-    preprocess_kwargs = {'modality'}
+    preprocess_kwargs = {
+        'modality', 'gsd', 'sar_scale', 'optical_bands', 'chip_gsd'
+    }
 
     def __init__(self,
                  model: Union[str, Config],
@@ -115,7 +104,8 @@ class ReIDInferencer(BaseInferencer):
         ])
 
     def _inputs_to_list(self, inputs) -> List[str]:
-        """A folder gives its ``.tif`` chips in sorted order."""
+        """A folder gives its chips (:data:`CHIP_EXTENSIONS`, any case) in
+        sorted order."""
         if isinstance(inputs, (str, os.PathLike)) and osp.isdir(inputs):
             folder = os.fspath(inputs)
             paths = [
@@ -134,26 +124,31 @@ class ReIDInferencer(BaseInferencer):
         for path in paths:
             if not osp.isfile(path):
                 raise FileNotFoundError(
-                    f'{path}: no such file or folder; expected a .tif chip '
-                    'or a folder of chips')
+                    f'{path}: no such file or folder; expected a chip '
+                    f'({"/".join(CHIP_EXTENSIONS)}) or a folder of chips')
         return paths
 
     @staticmethod
-    def data_info(path: str, modality: ModalityType = None) -> dict:
+    def data_info(path: str,
+                  modality: Optional[int] = None,
+                  options: ChipOptions = ChipOptions(),
+                  chip_gsd: Optional[float] = None) -> dict:
         """The data info of one chip, as the test pipeline expects it.
 
-        ``modality`` is used when the file name is not a HOSS name; the
-        identity of such a chip is unknown (``None``).
+        ``modality`` (0 / 1, None: unknown) is used when the file name is
+        not a HOSS name; the identity of such a chip is unknown (``None``).
+        ``options`` and ``chip_gsd`` decide its ground sample distance, SAR
+        scale and optical bands (:func:`sdfnet_mm.chips.chip_info`).
 
         Raises:
             ValueError: naming ``path`` when the name gives no modality and
-                none is passed, or when the file is not a chip of it.
+                none is passed, or when the file is not a chip of it or
+                its GSD, scale or bands are unknown.
         """
         try:
-            parsed = parse_hoss_name(path)
-            identity, code = parsed['identity'], parsed['modality']
+            identity, code = parse_hoss_name(path)
         except ValueError:
-            code = parse_modality(modality)
+            code = modality
             if code is None:
                 raise ValueError(
                     f'{path}: the modality is unknown: the file name is not '
@@ -161,20 +156,54 @@ class ReIDInferencer(BaseInferencer):
                     "'PPPP_sXXcY_SAR.tif'); give its modality, 'optical' or "
                     "'sar' (the tools' --*modality options)") from None
             identity = None
-        height, width = read_chip_header(path, code)
+        chip = chip_info(read_chip_header(path), code, options, chip_gsd)
         return dict(img_path=path, modality=code, identity=identity,
-                    ship_size=ship_size_vector(height, width, code))
+                    chip_size_m=chip.size_m, ship_size=chip.ship_size,
+                    sar_scale=chip.sar_scale,
+                    optical_bands=chip.optical_bands)
 
     def preprocess(self,
                    inputs: List[str],
                    batch_size: int = 1,
-                   modality: ModalityType = None):
+                   modality: Optional[ModalityLike] = None,
+                   gsd=None,
+                   sar_scale: Optional[str] = None,
+                   optical_bands=None,
+                   chip_gsd: Optional[Mapping[str, float]] = None):
         """Batches of the test pipeline's outputs, collated.
 
-        Every chip's name and header are checked before the first batch.
+        Args:
+            inputs: Chip paths.
+            batch_size: Chips per batch.
+            modality: Modality of chips without a HOSS name.
+            gsd: Metres per pixel by modality, for chips without GeoTIFF
+                tags that are not HOSS chips: ``{'optical': 0.5}``,
+                ``['sar=3.0']`` or a
+                :class:`~sdfnet_mm.chips.GroundSampleDistance`.
+            sar_scale: ``'amplitude'`` / ``'intensity'`` / ``'db'`` of SAR
+                chips that are not HOSS chips.
+            optical_bands: R, G, B band indices (``'2,1,0'``) of
+                multi-band optical chips that are not HOSS chips.
+            chip_gsd: Metres per pixel of single chips, by path as given
+                or listed (overrides everything else).
+
+        Every chip's name and header are checked, and its GSD, SAR scale
+        and bands resolved, before the first batch.
         """
-        modality = parse_modality(modality)
-        infos = [self.data_info(path, modality) for path in inputs]
+        if modality is not None:
+            modality = parse_modality(modality, 'ReIDInferencer modality')
+        options = ChipOptions(gsd, sar_scale, optical_bands)
+        chip_gsd = dict(chip_gsd or {})
+        unknown = sorted(set(chip_gsd) - set(inputs))
+        if unknown:
+            raise ValueError(f'chip_gsd names {unknown[:3]} (of '
+                             f'{len(unknown)}), which are not among the '
+                             'inputs; expected their paths as given or '
+                             'listed')
+        infos = [
+            self.data_info(path, modality, options, chip_gsd.get(path))
+            for path in inputs
+        ]
         return super().preprocess(infos, batch_size=batch_size)
 
     def postprocess(self,

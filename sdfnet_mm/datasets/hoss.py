@@ -1,6 +1,6 @@
 """HOSS ReID on disk: parse the split folders into a data list.
 
-Layout (see ``reference/METHOD.md`` §1)::
+Layout (see ``docs/method.md`` §1)::
 
     data_root/
       bounding_box_train/   PPPP_sXXcY_{RGB|SAR}.tif
@@ -8,76 +8,23 @@ Layout (see ``reference/METHOD.md`` §1)::
       bounding_box_test/    PPPP_sXXcY_{RGB|SAR}.tif and -1_NNNN_{RGB|SAR}.tif
       subset/O2S/{query,bounding_box_test}/, subset/S2O/{...}/   (optional)
 
-Only TIFF headers are read here (the chip size feeds the ship-size token);
+Only TIFF headers are read here (the chip size feeds the ship-size token),
+and every chip must be in the HOSS format (optical uint8 RGB, SAR float32);
 pixels are decoded by :class:`~sdfnet_mm.datasets.transforms.LoadHOSSImage`.
+A validation split is carved from the training identities with ``val_ids``
+(:mod:`.validation_split`).
 """
 import os
 import os.path as osp
-import re
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Union
 
 from mmengine.dataset import BaseDataset
-from PIL import Image
 
+from sdfnet_mm.chips import (chip_info, hoss_format_problem, parse_hoss_name,
+                             read_chip_header)
 from sdfnet_mm.registry import DATASETS
-from .modality import OPTICAL, SAR
-from .ship_size import chip_size_m, ship_size_vector
-
-#: ``PPPP_sXXcY_{RGB|SAR}.tif``: ship id, acquisition sequence, capture.
-IDENTITY_NAME = re.compile(r'^(\d+)_s(\d+)c(\d+)_(RGB|SAR)\.tif$')
-#: ``-1_NNNN_{RGB|SAR}.tif``: a distractor (id -1, never a match).
-DISTRACTOR_NAME = re.compile(r'^-1_(\d+)_(RGB|SAR)\.tif$')
-MODALITY_OF_SUFFIX = {'RGB': OPTICAL, 'SAR': SAR}
-#: PIL image mode each modality must have: uint8 RGB, float32 single band.
-EXPECTED_MODE = {OPTICAL: 'RGB', SAR: 'F'}
-
-#: Evaluation settings: All, optical queries vs SAR gallery, and reverse.
-SETTINGS = ('all', 'o2s', 's2o')
-
-
-def parse_hoss_name(path: str) -> Dict:
-    """Identity, modality, sequence and capture from a HOSS file name.
-
-    Raises:
-        ValueError: naming ``path`` when the name follows neither
-            ``PPPP_sXXcY_{RGB|SAR}.tif`` nor ``-1_NNNN_{RGB|SAR}.tif``.
-    """
-    name = osp.basename(path)
-    match = IDENTITY_NAME.match(name)
-    if match:
-        pid, seq, cap, suffix = match.groups()
-        return dict(identity=int(pid), sequence=int(seq), capture=int(cap),
-                    modality=MODALITY_OF_SUFFIX[suffix])
-    match = DISTRACTOR_NAME.match(name)
-    if match:
-        return dict(identity=-1, sequence=-1, capture=-1,
-                    modality=MODALITY_OF_SUFFIX[match.group(2)])
-    raise ValueError(
-        f'{path}: file name does not parse; expected '
-        "'PPPP_sXXcY_RGB.tif' / 'PPPP_sXXcY_SAR.tif' (ship id, sequence, "
-        "capture) or '-1_NNNN_{RGB|SAR}.tif' (distractor)")
-
-
-def read_chip_header(path: str, modality: int) -> Tuple[int, int]:
-    """(height, width) in pixels from the TIFF header, checking its type.
-
-    Raises:
-        ValueError: naming ``path`` when it cannot be read or its pixel type
-            is not uint8 RGB (optical) / float32 single band (SAR).
-    """
-    try:
-        with Image.open(path) as img:
-            mode, (width, height) = img.mode, img.size
-    except (OSError, SyntaxError) as err:
-        raise ValueError(f'{path}: cannot read the image header ({err}); '
-                         'expected a TIFF chip') from err
-    expected = EXPECTED_MODE[modality]
-    if mode != expected:
-        kind = ('uint8 RGB (3 bands)'
-                if modality == OPTICAL else 'float32 (1 band)')
-        raise ValueError(f'{path}: PIL mode {mode!r}, expected {expected!r} '
-                         f'({kind}) for this modality')
-    return height, width
+from sdfnet_mm.structures import CROSS_MODAL
+from .validation_split import ValidationIds, mark_validation_queries
 
 
 @DATASETS.register_module()
@@ -86,23 +33,33 @@ class HOSSDataset(BaseDataset):
 
     Args:
         data_root (str): The HOSS folder.
-        split (str): ``'train'`` (``bounding_box_train``), ``'test'``
-            (``query`` + ``bounding_box_test``, plus the ``subset/`` folders
-            when present), ``'o2s'`` or ``'s2o'`` (one subset folder pair).
+        split (str): ``'train'`` (``bounding_box_train``), ``'val'`` (the
+            identities of ``bounding_box_train`` held out by ``val_ids``, as
+            queries and gallery), ``'test'`` (``query`` +
+            ``bounding_box_test``, plus the ``subset/`` folders when
+            present), ``'o2s'`` or ``'s2o'`` (one subset folder pair).
         pipeline (Sequence): Transforms applied to each item.
+        val_ids (dict | ValidationIds, optional): Training identities held
+            out for validation, e.g. ``dict(num=40, seed=0)`` or
+            ``dict(fraction=0.1, seed=0)`` (see :class:`ValidationIds`):
+            ``'train'`` leaves them out, ``'val'`` returns them. Required by
+            ``'val'``, refused by the test splits. Defaults to None.
         **kwargs: Other :class:`mmengine.dataset.BaseDataset` arguments.
 
     Each data info holds ``img_path``, ``gt_label`` (train: ids relabelled
-    0..N-1 in sorted order; test: the id in the file name, -1 for
-    distractors), ``identity`` (the id in the file name), ``modality``
-    (0 optical, 1 SAR), ``sequence``, ``capture``, ``chip_size_px`` and
-    ``chip_size_m`` as (H, W), ``ship_size`` (the SSE 3-vector) and, for the
-    test splits, ``is_query`` and ``settings`` (the evaluation settings among
-    ``('all', 'o2s', 's2o')`` whose folders list the file).
+    0..N-1 in sorted order over the identities kept; val and test: the id
+    in the file name, -1 for distractors), ``identity`` (the id in the file
+    name), ``modality`` (0 optical, 1 SAR), ``chip_size_m`` as (H, W) in
+    metres, ``ship_size`` (the SSE 3-vector) and, for the val and test
+    splits, ``is_query`` and ``settings`` (the evaluation settings among
+    ``('all', 'o2s', 's2o')`` whose folders list the file; ``('all',)`` for
+    val, whose O->S and S->O come from the modality filter). With
+    ``val_ids``, ``metainfo['val_ids']`` lists the held-out identities.
     """
 
     SPLIT_FOLDERS = {
         'train': {'all': (('bounding_box_train', False), )},
+        'val': {'all': (('bounding_box_train', False), )},
         'test': {
             'all': (('query', True), ('bounding_box_test', False)),
             'o2s': (('subset/O2S/query', True),
@@ -116,17 +73,25 @@ class HOSSDataset(BaseDataset):
                         ('subset/S2O/bounding_box_test', False))},
     }
     #: Settings whose folders are optional for the ``'test'`` split.
-    OPTIONAL_SETTINGS = ('o2s', 's2o')
+    OPTIONAL_SETTINGS = tuple(CROSS_MODAL)
 
     def __init__(self,
                  data_root: str,
                  split: str = 'train',
                  pipeline: Sequence = (),
+                 val_ids: Union[None, dict, ValidationIds] = None,
                  **kwargs) -> None:
         if split not in self.SPLIT_FOLDERS:
             raise ValueError(f'HOSSDataset: unknown split {split!r}; '
                              f'expected one of {list(self.SPLIT_FOLDERS)}')
         self.split = split
+        self.val_ids = ValidationIds.build(val_ids)
+        if split == 'val' and self.val_ids is None:
+            raise ValueError("HOSSDataset(split='val') needs val_ids, e.g. "
+                             'val_ids=dict(num=40, seed=0)')
+        if split not in ('train', 'val') and self.val_ids is not None:
+            raise ValueError(f'HOSSDataset(split={split!r}): val_ids only '
+                             "applies to the 'train' and 'val' splits")
         kwargs.setdefault('test_mode', split != 'train')
         super().__init__(
             data_root=data_root, pipeline=list(pipeline), **kwargs)
@@ -177,6 +142,10 @@ class HOSSDataset(BaseDataset):
                         items[key] = self._parse_item(path, is_query)
                     items[key]['settings'].append(setting)
         data_list = list(items.values())
+        if self.split in ('train', 'val'):
+            self._check_no_distractors(data_list)
+        if self.val_ids is not None:
+            data_list = self._carve_validation(data_list)
         if self.is_train:
             self._relabel(data_list)
             for info in data_list:
@@ -186,29 +155,49 @@ class HOSSDataset(BaseDataset):
                 info['settings'] = tuple(info['settings'])
         return data_list
 
+    def _carve_validation(self, data_list: List[dict]) -> List[dict]:
+        """The items of the kept (train) or held-out (val) identities; the
+        val queries marked."""
+        modalities_of: Dict[int, set] = {}
+        for info in data_list:
+            modalities_of.setdefault(info['identity'], set()).add(
+                info['modality'])
+        held_out = self.val_ids.select(modalities_of)
+        self._metainfo['val_ids'] = tuple(held_out)
+        held = set(held_out)
+        if self.is_train:
+            return [info for info in data_list
+                    if info['identity'] not in held]
+        data_list = [info for info in data_list if info['identity'] in held]
+        mark_validation_queries(data_list)
+        return data_list
+
     def _parse_item(self, path: str, is_query: bool) -> dict:
-        parsed = parse_hoss_name(path)
-        modality = parsed['modality']
-        height, width = read_chip_header(path, modality)
+        identity, modality = parse_hoss_name(path)
+        header = read_chip_header(path)
+        problem = hoss_format_problem(header, modality)
+        if problem:
+            raise ValueError(f'{path}: {problem}')
+        chip = chip_info(header, modality)
         return dict(
             img_path=path,
-            gt_label=parsed['identity'],
-            identity=parsed['identity'],
+            gt_label=identity,
+            identity=identity,
             modality=modality,
-            sequence=parsed['sequence'],
-            capture=parsed['capture'],
-            chip_size_px=(height, width),
-            chip_size_m=chip_size_m(height, width, modality),
-            ship_size=ship_size_vector(height, width, modality),
+            chip_size_m=chip.size_m,
+            ship_size=chip.ship_size,
             is_query=is_query,
             settings=[])
 
-    def _relabel(self, data_list: List[dict]) -> None:
-        """Train ids to 0..N-1 in sorted order; distractors are an error."""
+    @staticmethod
+    def _check_no_distractors(data_list: List[dict]) -> None:
         for info in data_list:
             if info['identity'] < 0:
                 raise ValueError(f"{info['img_path']}: a distractor (id -1) "
                                  'in the training split; expected ids >= 0')
+
+    def _relabel(self, data_list: List[dict]) -> None:
+        """Train ids to 0..N-1 in sorted order."""
         ids = sorted({info['identity'] for info in data_list})
         label_of = {pid: label for label, pid in enumerate(ids)}
         for info in data_list:

@@ -1,5 +1,11 @@
 from .fileio import AtomicLocalBackend
-from .hooks import EpochSeedHook
+from .hooks import EpochSeedHook, IdentityCountCheckHook, ProcessSetupHook
 from .optimizers import CPUAutocastOptimWrapper
+from .process_setup import setup_process
+from .schedulers import WarmupCosineLR
 
-__all__ = ['AtomicLocalBackend', 'EpochSeedHook', 'CPUAutocastOptimWrapper']
+__all__ = [
+    'AtomicLocalBackend', 'EpochSeedHook', 'IdentityCountCheckHook',
+    'ProcessSetupHook', 'CPUAutocastOptimWrapper', 'setup_process',
+    'WarmupCosineLR'
+]

@@ -1,17 +1,13 @@
-"""ReID evaluation: the :class:`ReIDMetric` and its tensor functions."""
-from .functional import (CMC_RANKS, DISTANCE_METRICS, DistanceRows,
-                         RankingStats, Workspace, check_features,
-                         default_chunk_size, gallery_neighbours,
-                         k_reciprocal_distance, per_query_entries,
-                         match_ranks, pairwise_distance, rank_queries,
-                         ranking_stats, summarize_ranking)
+"""ReID evaluation: the :class:`ReIDMetric`, its options and the tensor
+functions a user calls directly."""
+from .functional import (CMC_RANKS, RankingOptions, RankingStats,
+                         k_reciprocal_distance, pairwise_distance,
+                         ranking_stats, reference_ranking, summarize_ranking)
 from .metrics import ReIDMetric
 from .results_table import format_results_table
 
 __all__ = [
-    'CMC_RANKS', 'DISTANCE_METRICS', 'DistanceRows', 'RankingStats',
-    'ReIDMetric', 'Workspace', 'check_features', 'default_chunk_size',
-    'format_results_table', 'gallery_neighbours', 'k_reciprocal_distance',
-    'per_query_entries', 'match_ranks', 'pairwise_distance',
-    'rank_queries', 'ranking_stats', 'summarize_ranking'
+    'CMC_RANKS', 'RankingOptions', 'RankingStats', 'ReIDMetric',
+    'format_results_table', 'k_reciprocal_distance', 'pairwise_distance',
+    'ranking_stats', 'reference_ranking', 'summarize_ranking'
 ]

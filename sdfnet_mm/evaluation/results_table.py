@@ -2,8 +2,7 @@
 import math
 from typing import Dict, Optional
 
-#: Setting prefix of the metric keys and the name the paper uses.
-SETTING_NAMES = {'all': 'All', 'o2s': 'O->S', 's2o': 'S->O'}
+from sdfnet_mm.structures import SETTING_TITLES
 #: Rate columns (percent) then count columns.
 RATE_COLUMNS = ('mAP', 'R1', 'R5', 'R10', 'mINP')
 COUNT_COLUMNS = ('num_queries', 'num_skipped')
@@ -26,7 +25,7 @@ def format_results_table(metrics: Dict[str, float],
         KeyError: when no ``<setting>_mAP`` key is present.
     """
     values = {key.rsplit('/', 1)[-1]: value for key, value in metrics.items()}
-    rows = [setting for setting in SETTING_NAMES
+    rows = [setting for setting in SETTING_TITLES
             if f'{setting}_mAP' in values]
     if not rows:
         raise KeyError(f'format_results_table: no all_mAP / o2s_mAP / '
@@ -36,7 +35,7 @@ def format_results_table(metrics: Dict[str, float],
     lines.append('| setting | ' + ' | '.join(columns) + ' |')
     lines.append('|---' * (len(columns) + 1) + '|')
     for setting in rows:
-        cells = [f'{setting} ({SETTING_NAMES[setting]})']
+        cells = [f'{setting} ({SETTING_TITLES[setting]})']
         for column in columns:
             value = values.get(f'{setting}_{column}')
             if value is None:

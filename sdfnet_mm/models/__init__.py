@@ -1,15 +1,14 @@
-from .backbones import SDFViT, SDFViTOutput
+from .backbones import SDFViT
 from .data_preprocessor import ReIDDataPreprocessor
 from .heads import BNNeckHead
-from .losses import (OrthogonalLoss, SoftMarginTripletLoss,
-                     StructureConsistencyLoss, WeightedTripletLoss)
-from .necks import ClassTokenNeck, DisentangleNeck, ReIDFeatures
+from .losses import OrthogonalLoss, StructureConsistencyLoss, TripletLoss
+from .necks import ClassTokenNeck, DisentangleNeck
 from .reid import SDFNet
 from .tta import ReIDTTAModel
+from .utils import PixelRandomErasing
 
 __all__ = [
-    'SDFViT', 'SDFViTOutput', 'ReIDDataPreprocessor', 'BNNeckHead',
-    'OrthogonalLoss', 'SoftMarginTripletLoss', 'StructureConsistencyLoss',
-    'WeightedTripletLoss', 'ClassTokenNeck', 'DisentangleNeck',
-    'ReIDFeatures', 'SDFNet', 'ReIDTTAModel'
+    'SDFViT', 'ReIDDataPreprocessor', 'BNNeckHead', 'OrthogonalLoss',
+    'StructureConsistencyLoss', 'TripletLoss', 'ClassTokenNeck',
+    'DisentangleNeck', 'SDFNet', 'ReIDTTAModel', 'PixelRandomErasing'
 ]

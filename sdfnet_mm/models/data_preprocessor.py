@@ -1,8 +1,10 @@
 """Normalise and batch images; batch modality and ship size alongside."""
+from typing import Optional, Sequence
+
 import torch
 from mmpretrain.models.utils import ClsDataPreprocessor
 
-from sdfnet_mm.registry import MODELS
+from sdfnet_mm.registry import BATCH_AUGMENTS, MODELS
 
 IMAGENET_MEAN = (123.675, 116.28, 103.53)
 IMAGENET_STD = (58.395, 57.12, 57.375)
@@ -15,10 +17,25 @@ class ReIDDataPreprocessor(ClsDataPreprocessor):
 
     Images arrive as RGB uint8 (``LoadHOSSImage``), so ``to_rgb`` is off and
     the ImageNet mean/std are given in RGB order by default.
+
+    Args:
+        train_augments (list[dict], optional): Augmentations of the
+            normalised (B, 3, H, W) batch, applied in order in training only
+            (e.g. :class:`PixelRandomErasing`, which must see normalised
+            pixels). Unlike ``batch_augments`` (MMPretrain's Mixup/CutMix)
+            they leave the labels as they are.
+        **kwargs: ``ClsDataPreprocessor`` arguments.
     """
 
-    def __init__(self, mean=IMAGENET_MEAN, std=IMAGENET_STD, **kwargs):
+    def __init__(self,
+                 mean=IMAGENET_MEAN,
+                 std=IMAGENET_STD,
+                 train_augments: Optional[Sequence[dict]] = None,
+                 **kwargs):
         super().__init__(mean=mean, std=std, **kwargs)
+        self.train_augments = [
+            BATCH_AUGMENTS.build(cfg) for cfg in train_augments or ()
+        ]
 
     def forward(self, data: dict, training: bool = False) -> dict:
         """Returns ``dict(inputs, data_samples, modality, ship_size)``."""
@@ -28,6 +45,9 @@ class ReIDDataPreprocessor(ClsDataPreprocessor):
                 or 'ship_size' not in samples[0]:
             raise KeyError('ReIDDataPreprocessor: data samples need '
                            "'modality' and 'ship_size' (use PackReIDInputs)")
+        if training:
+            for augment in self.train_augments:
+                batch['inputs'] = augment(batch['inputs'])
         batch['modality'] = torch.stack(
             [sample.modality for sample in samples]).to(self.device)
         batch['ship_size'] = torch.stack(

@@ -8,8 +8,7 @@ from mmengine.model import BaseModel
 from mmpretrain.structures import DataSample
 
 from sdfnet_mm.registry import MODELS
-from .backbones.sdf_vit import SDFViTOutput
-from .necks.disentangle import ReIDFeatures
+from sdfnet_mm.structures import BackboneOutput, ReIDFeatures
 
 
 @MODELS.register_module()
@@ -77,7 +76,7 @@ class SDFNet(BaseModel):
 
     def extract_feat(self, inputs: torch.Tensor, modality: torch.Tensor,
                      ship_size: Optional[torch.Tensor] = None
-                     ) -> Tuple[SDFViTOutput, ReIDFeatures]:
+                     ) -> Tuple[BackboneOutput, ReIDFeatures]:
         """Backbone and neck outputs of (B, 3, H, W) images."""
         backbone_out = self.backbone(inputs, modality, ship_size)
         return backbone_out, self.neck(backbone_out.tokens)

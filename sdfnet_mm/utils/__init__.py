@@ -1,3 +1,3 @@
-from .checkpoint import register_checkpoint_safe_globals
+from .setup_env import register_all_modules
 
-__all__ = ['register_checkpoint_safe_globals']
+__all__ = ['register_all_modules']

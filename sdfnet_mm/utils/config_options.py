@@ -72,13 +72,17 @@ def check_config_options(cfg: Config, options: dict,
     index), or when only the last part is missing and the dict it goes into
     is built from a ``type`` that takes that argument (or whose type cannot
     be checked; plain dicts below the top level, e.g. ``train_cfg``, are
-    left to the class that receives them).
+    left to the class that receives them). The ``type`` is the one the same
+    options give that dict, if they do (``optim_wrapper.type=
+    AmpOptimWrapper optim_wrapper.dtype=bfloat16``), else the config's.
 
     Args:
         cfg (Config): the config before merging.
         options (dict): ``--cfg-options`` as parsed by ``DictAction``.
         config_path (str): named in the error.
     """
+    new_types = {key[:-len('.type')]: value for key, value in options.items()
+                 if key.endswith('.type')}
     for key in options:
         parts = key.split('.')
         node: Any = cfg
@@ -99,6 +103,9 @@ def check_config_options(cfg: Config, options: dict,
             if part in node:
                 node = node[part]
                 continue
+            owner_key = '.'.join(parts[:depth])
+            if owner_key in new_types:
+                node = {**node, 'type': new_types[owner_key]}
             if last and depth > 0 and _accepts_argument(node, part):
                 break
             owner = ''

@@ -4,15 +4,18 @@ MMEngine assumes a GPU for distributed runs (``init_dist`` calls
 ``torch.cuda.set_device``; its DDP wrapper passes ``device_ids``) and for
 AMP (``AmpOptimWrapper``). Here, without CUDA, processes started by torchrun
 join a ``gloo`` group and the model is wrapped with ``device_ids=None``;
-``--amp`` becomes bfloat16 autocast. With CUDA, MMEngine's own path is kept.
+a config's ``AmpOptimWrapper`` trains in float32 and ``--amp`` becomes
+bfloat16 autocast. With CUDA, MMEngine's own path is kept.
 """
 import argparse
 import os
 import os.path as osp
+from typing import Optional
 
 import torch
 import torch.distributed as dist
 from mmengine.config import Config, DictAction
+from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
 from sdfnet_mm.engine.optimizers import CPUAutocastOptimWrapper
 from .config_options import check_config_options
@@ -66,12 +69,36 @@ def setup_launcher(cfg: Config, launcher: str) -> None:
         broadcast_buffers=False)
 
 
-def setup_amp(cfg: Config) -> None:
-    """Mixed precision: float16 AMP on GPU, bfloat16 autocast on CPU."""
+#: Arguments of ``AmpOptimWrapper`` that a plain ``OptimWrapper`` refuses.
+AMP_ONLY_ARGUMENTS = ('loss_scale', 'dtype', 'use_fsdp')
+
+
+def setup_precision(cfg: Config, amp: bool = False,
+                    cuda: Optional[bool] = None) -> None:
+    """Choose ``cfg.optim_wrapper`` for the device (``cuda``: whether CUDA
+    is available; found out when None).
+
+    - A config that asks for MMEngine's ``AmpOptimWrapper`` (the authors'
+      config: float16 autocast and a dynamic grad scaler, as they trained)
+      keeps it on a GPU; without CUDA, where it cannot run, it becomes a
+      float32 ``OptimWrapper``.
+    - ``amp`` (``--amp``): float16 ``AmpOptimWrapper`` on a GPU, bfloat16
+      ``CPUAutocastOptimWrapper`` on the CPU.
+    """
+    cuda = torch.cuda.is_available() if cuda is None else cuda
     wrapper = cfg.optim_wrapper
-    if torch.cuda.is_available():
-        wrapper.type = 'AmpOptimWrapper'
+    # Types by registry name: a class put into a loaded config breaks the
+    # config dump of the work dir.
+    if wrapper.get('type') in (AmpOptimWrapper, 'AmpOptimWrapper') \
+            and not cuda:
+        wrapper.type = OptimWrapper.__name__
+        for key in AMP_ONLY_ARGUMENTS:
+            wrapper.pop(key, None)
+    if not amp:
+        return
+    if cuda:
+        wrapper.type = AmpOptimWrapper.__name__
         wrapper.setdefault('loss_scale', 'dynamic')
     else:
-        wrapper.type = CPUAutocastOptimWrapper
+        wrapper.type = CPUAutocastOptimWrapper.__name__
         wrapper.dtype = 'bfloat16'

@@ -14,14 +14,14 @@ Layout, in pixels, for a query and ``k`` gallery chips of scaled widths
 width ``2 * MARGIN + sum(tile widths) + QUERY_GAP + (k - 1) * MARGIN``
 (``2 * MARGIN`` plus the query tile when ``k = 0``).
 """
-from typing import NamedTuple, Optional, Sequence, Tuple
+from typing import NamedTuple, Optional, Sequence, Tuple, Union
 
 import mmcv
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from sdfnet_mm.datasets.modality import MODALITY_NAMES
-from sdfnet_mm.datasets.transforms import LoadHOSSImage
+from sdfnet_mm.chips import read_chip_rgb
+from sdfnet_mm.structures import MODALITY_NAMES, PerQueryResult
 
 #: RGB colours.
 BACKGROUND = (255, 255, 255)
@@ -36,27 +36,31 @@ LABEL_LINES = 4
 MARGIN = 4
 QUERY_GAP = 16
 
-_DISPLAY_LOADER = LoadHOSSImage(sar_to_rgb='log')
-
-
 class Chip(NamedTuple):
     """A chip to show.
 
     Attributes:
-        path (str): The TIFF file.
+        path (str): The chip file.
         modality (int): 0 optical, 1 SAR.
         identity (int, optional): Ship id, -1 for a distractor, None when
             unknown.
+        sar_scale (str, optional): Scale of a SAR chip that is not a HOSS
+            chip (see :func:`sdfnet_mm.chips.read_chip_rgb`).
+        optical_bands (str | tuple, optional): R, G, B bands of a
+            multi-band optical chip that is not a HOSS chip.
     """
     path: str
     modality: int
     identity: Optional[int] = None
+    sar_scale: Optional[str] = None
+    optical_bands: Optional[Union[str, Tuple[int, int, int]]] = None
 
 
 def read_display_chip(chip: Chip) -> np.ndarray:
     """The chip as (H, W, 3) uint8 RGB; SAR with the dB stretch."""
-    return _DISPLAY_LOADER(dict(img_path=chip.path,
-                                modality=chip.modality))['img']
+    return read_chip_rgb(chip.path, chip.modality, sar_method='log',
+                         sar_scale=chip.sar_scale,
+                         optical_bands=chip.optical_bands)
 
 
 def _scaled(image: np.ndarray, height: int) -> np.ndarray:
@@ -133,6 +137,17 @@ def draw_ranked_list(query: Chip,
             draw.text((int(left) + 1, MARGIN + line * LINE_HEIGHT), text,
                       fill=TEXT_COLOUR, font=font)
     return np.asarray(picture)
+
+
+def draw_query_result(result: PerQueryResult, topk: Optional[int] = None,
+                      height: int = 128) -> np.ndarray:
+    """:func:`draw_ranked_list` of one query of a per-query result file,
+    with its first ``topk`` gallery items (all when None)."""
+    items = result.topk[:topk]
+    return draw_ranked_list(
+        Chip(result.query, result.query_modality, result.query_id),
+        [Chip(item.path, item.modality, item.id) for item in items],
+        [item.distance for item in items], height)
 
 
 def save_ranked_list(image: np.ndarray, path: str) -> None:

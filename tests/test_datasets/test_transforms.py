@@ -6,39 +6,6 @@ from mmengine.dataset import Compose
 from PIL import Image
 
 from sdfnet_mm.datasets import HOSSDataset, LoadHOSSImage, PackReIDInputs
-from sdfnet_mm.datasets.transforms import sar_to_rgb
-
-
-def test_max_conversion_matches_authors_bit_for_bit(parity_fixture):
-    inputs = parity_fixture['inputs']
-    ours = sar_to_rgb(inputs['sar2rgb_in'].numpy(), 'max')
-    expected = inputs['sar2rgb_out'].numpy()
-    assert ours.dtype == np.uint8 and ours.shape == expected.shape
-    assert np.array_equal(ours, expected)
-
-
-def test_conversions_by_hand():
-    amplitude = np.array([[0.0, 1.0], [2.0, 4.0]], np.float32)
-    # max: floor(x / 4 * 255).
-    assert sar_to_rgb(amplitude, 'max')[..., 0].tolist() == [[0, 63],
-                                                              [127, 255]]
-    # percentile with P0 (= 0): the same stretch as max here.
-    assert sar_to_rgb(amplitude, 'percentile', 0)[..., 0].tolist() == [
-        [0, 63], [127, 255]]
-    # log: dB of (1, 1, 2, 4) (0 takes the smallest positive value) =
-    # (0, 0, 6.02, 12.04) dB, stretched from P0 = 0 dB to 12.04 dB.
-    assert sar_to_rgb(amplitude, 'log', 0)[..., 0].tolist() == [[0, 0],
-                                                                [127, 255]]
-
-
-@pytest.mark.parametrize('bad, message', [
-    (np.array([[1.0, np.nan]], np.float32), 'NaN'),
-    (np.array([[1.0, -1.0]], np.float32), 'negative'),
-    (np.zeros((2, 2), np.float32), 'constant'),
-])
-def test_conversion_refuses_undefined_input(bad, message):
-    with pytest.raises(ValueError, match=message):
-        sar_to_rgb(bad, 'max')
 
 
 @pytest.mark.parametrize('method', ['max', 'percentile', 'log'])
@@ -52,7 +19,8 @@ def test_real_sar_chips_convert(hoss_root, method):
             continue
         img = load(dict(info))['img']
         assert img.dtype == np.uint8
-        assert img.shape == (*info['chip_size_px'], 3)
+        width, height = Image.open(info['img_path']).size
+        assert img.shape == (height, width, 3)
         assert (img[..., 0] == img[..., 1]).all()
         assert (img[..., 0] == img[..., 2]).all()
         assert img.max() == 255
@@ -71,14 +39,23 @@ def test_real_optical_chip_loads_as_rgb(hoss_root):
     assert np.array_equal(img, np.array(Image.open(path).convert('RGB')))
 
 
-def test_loader_refuses_wrong_content(tmp_path):
+def test_loader_reads_grey_and_refuses_wrong_content(tmp_path):
+    """A grey optical chip is panchromatic (replicated); a 3-band SAR chip
+    and a corrupt file are refused, naming the file."""
     grey = tmp_path / '0001_s01c1_RGB.tif'
-    Image.fromarray(np.zeros((8, 4), np.uint8)).save(grey)
-    with pytest.raises(ValueError, match='0001_s01c1_RGB.tif.*expected uint8'):
-        LoadHOSSImage()(dict(img_path=str(grey), modality=0))
+    pixels = np.arange(32, dtype=np.uint8).reshape(8, 4)
+    Image.fromarray(pixels).save(grey)
+    img = LoadHOSSImage()(dict(img_path=str(grey), modality=0))['img']
+    assert img.shape == (8, 4, 3)
+    assert (img == pixels[..., None]).all()
+    rgb = tmp_path / '0001_s01c3_SAR.tif'
+    Image.fromarray(np.zeros((8, 4, 3), np.uint8)).save(rgb)
+    with pytest.raises(ValueError, match='0001_s01c3_SAR.tif: SAR chip with '
+                       '3 bands; expected one band'):
+        LoadHOSSImage()(dict(img_path=str(rgb), modality=1))
     corrupt = tmp_path / '0001_s01c2_SAR.tif'
     corrupt.write_bytes(b'II*\x00garbage')
-    with pytest.raises(ValueError, match='0001_s01c2_SAR.tif: cannot decode'):
+    with pytest.raises(ValueError, match='0001_s01c2_SAR.tif: cannot read'):
         LoadHOSSImage()(dict(img_path=str(corrupt), modality=1))
     with pytest.raises(ValueError, match='unknown sar_to_rgb'):
         LoadHOSSImage(sar_to_rgb='gamma')

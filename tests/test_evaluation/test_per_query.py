@@ -4,8 +4,8 @@ import math
 import pytest
 import torch
 
-from sdfnet_mm.apis import load_per_query_results
 from sdfnet_mm.evaluation import ReIDMetric, format_results_table
+from sdfnet_mm.structures import PerQueryResults, RankedItem
 
 from test_reid_metric import make_samples, unprefixed
 
@@ -35,28 +35,27 @@ def test_per_query_entries_by_hand(tmp_path):
     ]
     out = tmp_path / 'sub' / 'per_query.json'
     run(samples, out, metric='euclidean', topk=2)
-    settings = load_per_query_results(str(out))
+    settings = PerQueryResults.load(str(out)).settings
     assert set(settings) == {'all', 'o2s', 's2o'}
     first, second, unmatched = settings['all']
     # query 1 -> [g0 match (0.01), g1 (0.04), g2 match (0.09), g3]
-    assert first['query'] == 'q1.tif' and first['query_id'] == 1
-    assert first['query_modality'] == 0 and first['evaluated']
-    assert first['ap'] == pytest.approx((1 + 2 / 3) / 2)
-    assert first['first_match_rank'] == 1 and first['num_matches'] == 2
-    assert [item['path'] for item in first['topk']] == ['g0.tif', 'g1.tif']
-    assert first['topk'][1] == dict(path='g1.tif', id=2, modality=1,
-                                    distance=pytest.approx(0.04))
+    assert first.query == 'q1.tif' and first.query_id == 1
+    assert first.query_modality == 0 and first.evaluated
+    assert first.ap == pytest.approx((1 + 2 / 3) / 2)
+    assert first.first_match_rank == 1 and first.num_matches == 2
+    assert [item.path for item in first.topk] == ['g0.tif', 'g1.tif']
+    assert first.topk[1] == RankedItem('g1.tif', 2, 1, pytest.approx(0.04))
     # query 2 -> [g3 match, g2, g1 match, g0]
-    assert second['ap'] == pytest.approx((1 + 2 / 3) / 2)
-    assert [item['id'] for item in second['topk']] == [2, 1]
-    assert not unmatched['evaluated'] and unmatched['ap'] is None
-    assert unmatched['first_match_rank'] is None
-    assert unmatched['num_matches'] == 0 and len(unmatched['topk']) == 2
+    assert second.ap == pytest.approx((1 + 2 / 3) / 2)
+    assert [item.id for item in second.topk] == [2, 1]
+    assert not unmatched.evaluated and unmatched.ap is None
+    assert unmatched.first_match_rank is None
+    assert unmatched.num_matches == 0 and len(unmatched.topk) == 2
     # o2s: optical query 1 vs SAR gallery [g1 (id 2), g2 (id 1)]
     (o2s, ) = settings['o2s']
-    assert o2s['ap'] == pytest.approx(0.5) and o2s['first_match_rank'] == 2
-    assert [item['path'] for item in o2s['topk']] == ['g1.tif', 'g2.tif']
-    assert [entry['query'] for entry in settings['s2o']] == ['q2.tif',
+    assert o2s.ap == pytest.approx(0.5) and o2s.first_match_rank == 2
+    assert [item.path for item in o2s.topk] == ['g1.tif', 'g2.tif']
+    assert [entry.query for entry in settings['s2o']] == ['q2.tif',
                                                             'q7.tif']
 
 
@@ -68,24 +67,24 @@ def test_per_query_entries_agree_with_the_metric(tmp_path, options):
     samples = make_samples(60, seed=5)
     out = tmp_path / 'per_query.json'
     result = unprefixed(run(samples, out, topk=5, **options))
-    settings = load_per_query_results(str(out))
+    settings = PerQueryResults.load(str(out)).settings
     for name, entries in settings.items():
-        evaluated = [entry for entry in entries if entry['evaluated']]
+        evaluated = [entry for entry in entries if entry.evaluated]
         assert len(evaluated) == result[f'{name}_num_queries']
         assert len(entries) - len(evaluated) == result[f'{name}_num_skipped']
-        assert 100 * sum(e['ap'] for e in evaluated) / len(
+        assert 100 * sum(e.ap for e in evaluated) / len(
             evaluated) == pytest.approx(result[f'{name}_mAP'])
-        hits = [e['first_match_rank'] <= 5 for e in evaluated]
+        hits = [e.first_match_rank <= 5 for e in evaluated]
         assert 100 * sum(hits) / len(hits) == pytest.approx(
             result[f'{name}_R5'])
         for entry in evaluated:
-            distances = [item['distance'] for item in entry['topk']]
+            distances = [item.distance for item in entry.topk]
             assert distances == sorted(distances)
             # The first true match within the top 5 is listed there.
-            listed = [item['id'] == entry['query_id']
-                      for item in entry['topk']]
-            if entry['first_match_rank'] <= len(listed):
-                assert listed.index(True) + 1 == entry['first_match_rank']
+            listed = [item.id == entry.query_id
+                      for item in entry.topk]
+            if entry.first_match_rank <= len(listed):
+                assert listed.index(True) + 1 == entry.first_match_rank
             elif listed:
                 assert not any(listed)
 

@@ -5,36 +5,11 @@ import numpy as np
 import pytest
 import torch
 
-from sdfnet_mm.evaluation.functional import (k_reciprocal_distance,
-                                             pairwise_distance, ranking,
-                                             ranking_stats, summarize_ranking)
-
-
-def reference_ranking(dist, query_ids, query_cams, gallery_ids, gallery_cams,
-                      camera_filter=False):
-    """Per-query loop: stable argsort of each row (ties in gallery order),
-    Market-1501 style junk removal when ``camera_filter``.
-
-    Returns:
-        tuple: per evaluated query AP, INP and first-match rank, and the
-        number of skipped queries.
-    """
-    aps, inps, firsts, skipped = [], [], [], 0
-    for row, (pid, cam) in enumerate(zip(query_ids, query_cams)):
-        order = np.argsort(dist[row], kind='stable')
-        ids, cams = gallery_ids[order], gallery_cams[order]
-        keep = np.ones(len(order), dtype=bool)
-        if camera_filter:
-            keep = ~((ids == pid) & (cams == cam))
-        is_match = ((ids == pid) & (ids >= 0))[keep]
-        if not is_match.any():
-            skipped += 1
-            continue
-        ranks = np.flatnonzero(is_match) + 1
-        aps.append(np.mean(np.arange(1, len(ranks) + 1) / ranks))
-        inps.append(len(ranks) / ranks[-1])
-        firsts.append(ranks[0])
-    return np.array(aps), np.array(inps), np.array(firsts), skipped
+from sdfnet_mm.evaluation import (RankingOptions, k_reciprocal_distance,
+                                  pairwise_distance, ranking_stats,
+                                  reference_ranking, summarize_ranking)
+from sdfnet_mm.evaluation.functional import (_counting, ranking,
+                                             reference_zhong_rerank)
 
 
 def reference_distance(query, gallery, metric):
@@ -80,7 +55,7 @@ def structured_split(seed, num_query, num_gallery, dim, num_ids, noise):
             gallery_ids, rng.integers(0, 2, num_gallery))
 
 
-def run(split, **options):
+def run(split, topk=0, **options):
     """``ranking_stats`` on NumPy inputs."""
     query, query_ids, query_cams, gallery, gallery_ids, gallery_cams = split
     as_tensor = torch.from_numpy
@@ -88,21 +63,23 @@ def run(split, **options):
         as_tensor(np.asarray(query)), as_tensor(np.asarray(query_ids)),
         as_tensor(np.asarray(query_cams)), as_tensor(np.asarray(gallery)),
         as_tensor(np.asarray(gallery_ids)),
-        as_tensor(np.asarray(gallery_cams)), **options)
+        as_tensor(np.asarray(gallery_cams)), RankingOptions(**options), topk)
 
 
-def assert_matches_reference(stats, dist, split, camera_filter):
+def assert_matches_reference(stats, dist, split, camera_filter, topk=0):
+    """Every field of ``stats`` equals the sort-based reference on
+    ``dist``."""
     _, query_ids, query_cams, _, gallery_ids, gallery_cams = split
-    aps, inps, firsts, skipped = reference_ranking(dist, query_ids,
-                                                   query_cams, gallery_ids,
-                                                   gallery_cams,
-                                                   camera_filter)
-    assert int((~stats.evaluated).sum()) == skipped
-    np.testing.assert_allclose(stats.average_precision.numpy(), aps,
-                               rtol=0, atol=1e-12)
-    np.testing.assert_allclose(stats.inverse_negative_penalty.numpy(), inps,
-                               rtol=0, atol=1e-12)
-    np.testing.assert_array_equal(stats.first_match_rank.numpy(), firsts)
+    expected = reference_ranking(dist, query_ids, query_cams, gallery_ids,
+                                 gallery_cams, camera_filter, topk)
+    for name, actual, wanted in zip(stats._fields, stats, expected):
+        if wanted is None:
+            assert actual is None, name
+        else:  # exact for counts and indices, to 1e-12 for rates
+            np.testing.assert_allclose(
+                actual.numpy().astype(np.float64),
+                wanted.numpy().astype(np.float64), rtol=0, atol=1e-12,
+                err_msg=name)
 
 
 # --------------------------------------------------------------------------
@@ -203,12 +180,13 @@ def test_camera_filter_removes_same_id_same_camera():
 @pytest.mark.parametrize('camera_filter', [False, True])
 @pytest.mark.parametrize('sizes', [(1, 1, 3, 2), (13, 50, 4, 5),
                                    (60, 300, 16, 12)])
-def test_random_against_loop(metric, chunk_size, camera_filter, sizes):
+@pytest.mark.parametrize('topk', [0, 4])
+def test_random_against_loop(metric, chunk_size, camera_filter, sizes, topk):
     split = random_split(sum(sizes), *sizes)
-    stats = run(split, metric=metric, camera_filter=camera_filter,
+    stats = run(split, topk, metric=metric, camera_filter=camera_filter,
                 chunk_size=chunk_size)
     dist = reference_distance(split[0], split[3], metric)
-    assert_matches_reference(stats, dist, split, camera_filter)
+    assert_matches_reference(stats, dist, split, camera_filter, topk)
 
 
 # Both code paths of match_ranks (dense bins / compacted candidates),
@@ -228,26 +206,26 @@ BINS = {
 @pytest.mark.parametrize('rank_elements', [None, 3 * 120])
 def test_exact_ties_every_path(monkeypatch, path, bins, chunk_size,
                                rank_elements):
-    monkeypatch.setattr(ranking, 'SPARSE_RATIO', PATHS[path])
+    monkeypatch.setattr(_counting, 'SPARSE_RATIO', PATHS[path])
     for name, value in BINS[bins].items():
-        monkeypatch.setattr(ranking, name, value)
+        monkeypatch.setattr(_counting, name, value)
     if rank_elements:
         monkeypatch.setattr(ranking, 'RANK_ELEMENTS', rank_elements)
     # small integer features: many exactly equal squared distances
     split = random_split(3, 40, 120, 3, 6, integer=True)
-    stats = run(split, metric='euclidean', chunk_size=chunk_size)
+    stats = run(split, 10, metric='euclidean', chunk_size=chunk_size)
     dist = reference_distance(split[0], split[3], 'euclidean')
-    assert_matches_reference(stats, dist, split, camera_filter=False)
+    assert_matches_reference(stats, dist, split, False, 10)
 
 
 @pytest.mark.parametrize('path', PATHS)
 @pytest.mark.parametrize('camera_filter', [False, True])
 def test_structured_features_every_path(monkeypatch, path, camera_filter):
-    monkeypatch.setattr(ranking, 'SPARSE_RATIO', PATHS[path])
+    monkeypatch.setattr(_counting, 'SPARSE_RATIO', PATHS[path])
     split = structured_split(5, 50, 400, 8, 20, noise=0.8)
-    stats = run(split, camera_filter=camera_filter, chunk_size=16)
+    stats = run(split, 5, camera_filter=camera_filter, chunk_size=16)
     dist = reference_distance(split[0], split[3], 'cosine')
-    assert_matches_reference(stats, dist, split, camera_filter)
+    assert_matches_reference(stats, dist, split, camera_filter, 5)
     assert 0 < float(stats.average_precision.mean()) < 1
 
 
@@ -278,8 +256,6 @@ def test_pairwise_distance_values():
     (dict(gallery_feats=torch.zeros(0, 2)), 'empty gallery'),
     (dict(gallery_ids=torch.tensor([1, 2, 3])), 'gallery_ids'),
     (dict(query_feats=torch.zeros(1, 3)), 'channels'),
-    (dict(metric='manhattan'), 'metric'),
-    (dict(chunk_size=0), 'chunk_size'),
     (dict(query_ids=torch.tensor([1.5])), 'integer'),
 ])
 def test_bad_input_is_named(bad, message):
@@ -295,9 +271,95 @@ def test_bad_input_is_named(bad, message):
         ranking_stats(**args)
 
 
+@pytest.mark.parametrize('bad, message', [
+    (dict(metric='manhattan'), "metric='manhattan'"),
+    (dict(chunk_size=0), 'chunk_size=0'),
+    (dict(k1=0), 'k1=0'),
+    (dict(lambda_value=1.5), 'lambda_value=1.5'),
+    (dict(rerank_mode='fast'), "rerank_mode='fast'"),
+])
+def test_bad_options_are_named(bad, message):
+    with pytest.raises(ValueError, match=message):
+        RankingOptions(**bad)
+
+
 # --------------------------------------------------------------------------
-# k-reciprocal re-ranking against a loop written from the paper.
+# k-reciprocal re-ranking: the default against a loop written from Zhong et
+# al.'s script (sdfnet_mm.evaluation.functional.reference_rerank), the
+# 'paper' mode against a loop written from the paper.
 # --------------------------------------------------------------------------
+def cross_modal_split(seed, num_ids, num_query, num_gallery, dim,
+                      dtype=np.float64):
+    """Model-like cross-modal features: identity centre + a shift per
+    modality + noise; every query id has gallery items of both
+    modalities."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((num_ids, dim))
+    shift = 0.8 * rng.standard_normal((2, dim))
+    gallery_ids = np.concatenate([np.repeat(np.arange(num_ids), 2),
+                                  rng.integers(0, num_ids, num_gallery -
+                                               2 * num_ids)])
+    gallery_cams = np.concatenate([np.tile([0, 1], num_ids),
+                                   rng.integers(0, 2, num_gallery -
+                                                2 * num_ids)])
+    query_ids = rng.integers(0, num_ids, num_query)
+    query_cams = rng.integers(0, 2, num_query)
+
+    def feats(ids, cams):
+        noise = 0.9 * rng.standard_normal((len(ids), dim))
+        return (centres[ids] + shift[cams] + noise).astype(dtype)
+
+    return (feats(query_ids, query_cams), query_ids, query_cams,
+            feats(gallery_ids, gallery_cams), gallery_ids, gallery_cams)
+
+
+@pytest.mark.parametrize('metric, k1, k2, lambda_value, dtype, sizes', [
+    ('cosine', 20, 6, 0.3, np.float64, (20, 60, 12)),
+    ('cosine', 50, 15, 0.3, np.float64, (20, 60, 12)),  # the authors' k
+    ('euclidean', 5, 1, 0.5, np.float64, (20, 60, 12)),
+    ('cosine', 7, 3, 0.0, np.float64, (20, 60, 12)),  # Jaccard only
+    ('cosine', 20, 6, 0.3, np.float32, (30, 120, 40)),
+    ('euclidean', 20, 6, 0.3, np.float32, (30, 120, 40)),
+    ('cosine', 20, 6, 0.3, np.float64, (2, 3, 1)),  # k1, k2 > the set
+])
+def test_default_rerank_is_the_script(metric, k1, k2, lambda_value, dtype,
+                                      sizes):
+    num_query, num_gallery, num_ids = sizes
+    split = cross_modal_split(3, num_ids, num_query, num_gallery, 16, dtype)
+    options = RankingOptions(metric=metric, rerank=True, k1=k1, k2=k2,
+                             lambda_value=lambda_value)
+    assert options.rerank_mode == 'zhong'
+    result = k_reciprocal_distance(torch.from_numpy(split[0]),
+                                   torch.from_numpy(split[3]), options)
+    expected = reference_zhong_rerank(split[0], split[3], k1, k2,
+                                      lambda_value,
+                                      normalize=metric == 'cosine')
+    assert result.dtype == torch.from_numpy(split[0]).dtype
+    np.testing.assert_allclose(result.numpy(), expected, rtol=0,
+                               atol=1e-6 if dtype == np.float32 else 1e-12)
+    # the metric ranks by exactly that distance
+    stats = run(split, metric=metric, rerank=True, k1=k1, k2=k2,
+                lambda_value=lambda_value, chunk_size=7)
+    assert_matches_reference(stats, result.numpy(), split,
+                             camera_filter=False)
+
+
+def test_rerank_modes_differ_on_the_same_features():
+    split = cross_modal_split(4, 12, 20, 60, 16)
+    query, gallery = torch.from_numpy(split[0]), torch.from_numpy(split[3])
+    zhong, paper = (k_reciprocal_distance(
+        query, gallery, RankingOptions(rerank_mode=mode))
+                    for mode in ('zhong', 'paper'))
+    assert zhong.shape == paper.shape == (20, 60)
+    assert float((zhong - paper).abs().max()) > 1e-3
+
+
+def test_zhong_rerank_of_identical_features_is_finite():
+    feats = torch.ones(4, 3, dtype=torch.float64)
+    result = k_reciprocal_distance(feats[:1], feats[1:], RankingOptions())
+    assert bool(torch.isfinite(result).all())
+
+
 def reference_rerank(query, gallery, metric, k1, k2, lambda_value):
     """Zhong et al. (CVPR 2017) with Python sets and loops."""
     feats = np.concatenate([query, gallery])
@@ -345,18 +407,20 @@ def reference_rerank(query, gallery, metric, k1, k2, lambda_value):
     ('cosine', 20, 6, 0.3, (12, 40)),
     ('cosine', 20, 6, 0.3, (2, 3)),  # k1, k2 larger than the set
 ])
-def test_rerank_against_loop(metric, k1, k2, lambda_value, sizes):
+def test_paper_rerank_against_loop(metric, k1, k2, lambda_value, sizes):
     split = structured_split(7, *sizes, 6, 8, noise=0.7)
     query = torch.from_numpy(split[0])
     gallery = torch.from_numpy(split[3])
-    result = k_reciprocal_distance(query, gallery, metric, k1, k2,
-                                   lambda_value)
+    result = k_reciprocal_distance(
+        query, gallery,
+        RankingOptions(metric=metric, rerank_mode='paper', k1=k1, k2=k2,
+                       lambda_value=lambda_value))
     expected = reference_rerank(split[0], split[3], metric, k1, k2,
                                 lambda_value)
     np.testing.assert_allclose(result.numpy(), expected, rtol=0, atol=1e-10)
     # the metric ranks by exactly that distance
-    stats = run(split, metric=metric, rerank=True, k1=k1, k2=k2,
-                lambda_value=lambda_value, chunk_size=5)
+    stats = run(split, metric=metric, rerank=True, rerank_mode='paper',
+                k1=k1, k2=k2, lambda_value=lambda_value, chunk_size=5)
     assert_matches_reference(stats, expected, split, camera_filter=False)
 
 

@@ -82,6 +82,7 @@ def test_registered_with_default_prefix():
     dict(),
     dict(metric='euclidean', camera_filter=True, chunk_size=3),
     dict(rerank=True, k1=4, k2=2),
+    dict(rerank=True, rerank_mode='paper', k1=4, k2=2),
 ])
 def test_process_then_compute_equals_calculate(options):
     samples = make_samples(60)
@@ -216,7 +217,7 @@ def test_compute_names_bad_results():
         evaluate(samples)
     samples = make_samples(20)
     samples[0]['modality'] = torch.tensor(2)
-    with pytest.raises(ValueError, match='modality 2'):
+    with pytest.raises(ValueError, match='2 is not a modality'):
         evaluate(samples)
 
 
@@ -226,7 +227,7 @@ def test_calculate_names_bad_input():
     with pytest.raises(ValueError, match='one per feature'):
         ReIDMetric.calculate(query, query_ids[:-1], query_mod, gallery,
                              gallery_ids, gallery_mod)
-    with pytest.raises(ValueError, match='unknown options'):
+    with pytest.raises(TypeError, match="unexpected keyword argument 'flip'"):
         ReIDMetric.calculate(query, query_ids, query_mod, gallery,
                              gallery_ids, gallery_mod, flip=True)
     with pytest.raises(ValueError, match='metric'):

@@ -1,10 +1,13 @@
 """Each loss against a direct, loop-based computation written here."""
 import math
+from pathlib import Path
 
 import pytest
 import torch
 
 from sdfnet_mm.registry import MODELS
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def distance(a, b):
@@ -80,10 +83,9 @@ LABEL_CASES = {
 }
 
 
-@pytest.mark.parametrize('loss_type, weighted', [
-    ('SoftMarginTripletLoss', False), ('WeightedTripletLoss', True)])
+@pytest.mark.parametrize('mining', ['hard', 'weighted'])
 @pytest.mark.parametrize('case', sorted(LABEL_CASES))
-def test_triplet_against_loop(loss_type, weighted, case):
+def test_triplet_against_loop(mining, case):
     torch.manual_seed(0)
     labels = torch.tensor(LABEL_CASES[case])
     leaf = torch.randn(len(labels), 6, dtype=torch.float64,
@@ -91,9 +93,10 @@ def test_triplet_against_loop(loss_type, weighted, case):
     features = leaf
     if case == 'duplicated samples':
         features = torch.cat([leaf[:1], leaf[:1], leaf[2:]])
-    loss = MODELS.build(dict(type=loss_type, loss_weight=2.0))(features,
-                                                               labels)
-    expected = 2.0 * loop_triplet(features.detach(), labels, weighted)
+    loss = MODELS.build(dict(type='TripletLoss', mining=mining,
+                             loss_weight=2.0))(features, labels)
+    expected = 2.0 * loop_triplet(features.detach(), labels,
+                                  mining == 'weighted')
     assert loss.item() == pytest.approx(expected, rel=1e-9, abs=1e-12)
     loss.backward()  # differentiable in every case, also when it is zero
     assert torch.isfinite(leaf.grad).all()
@@ -101,10 +104,15 @@ def test_triplet_against_loop(loss_type, weighted, case):
 
 def test_triplet_single_identity_is_zero():
     features = torch.randn(4, 3, requires_grad=True)
-    for loss_type in ('SoftMarginTripletLoss', 'WeightedTripletLoss'):
-        loss = MODELS.build(dict(type=loss_type))(features,
-                                                  torch.tensor([1, 1, 1, 1]))
+    for mining in ('hard', 'weighted'):
+        loss = MODELS.build(dict(type='TripletLoss', mining=mining))(
+            features, torch.tensor([1, 1, 1, 1]))
         assert loss.item() == 0.0 and loss.requires_grad
+
+
+def test_triplet_refuses_unknown_mining():
+    with pytest.raises(ValueError, match="mining='semi-hard'"):
+        MODELS.build(dict(type='TripletLoss', mining='semi-hard'))
 
 
 def test_weighted_triplet_hand_case():
@@ -120,7 +128,7 @@ def test_weighted_triplet_hand_case():
                                                    math.exp(-2))
     expected = (math.log1p(math.exp(ap0 - 3)) + math.log1p(math.exp(ap1 - 2))
                 + math.log1p(math.exp(1e-6 - an2))) / 3
-    loss = MODELS.build(dict(type='WeightedTripletLoss'))(features, labels)
+    loss = MODELS.build(dict(type='TripletLoss'))(features, labels)
     assert loss.item() == pytest.approx(expected, abs=1e-6)
 
 
@@ -173,3 +181,41 @@ def test_label_smoothed_ce_against_loop():
     # MMPretrain builds the smoothed targets in float32.
     assert loss.item() == pytest.approx(
         loop_label_smooth_ce(logits, labels, 0.1), rel=1e-6)
+
+
+#: Descriptors (N, 4), ids and modalities of a hand-computed batch: id 0
+#: prototypes (2, 2, 2, 2) optical / (0, 2, 4, 2) SAR, squared gap
+#: (4, 0, 4, 0); id 1: (1, 1, 1, 1) / (1, 2, 1, 2), gap (0, 1, 0, 1); id 2
+#: has no SAR chip and is left out.
+HAND_BATCH = (
+    [[1, 2, 3, 4], [3, 2, 1, 0], [0, 2, 4, 2], [1, 1, 1, 1], [1, 1, 1, 3],
+     [1, 3, 1, 1], [9, 9, 9, 9]],
+    [0, 0, 0, 1, 1, 1, 2],
+    [0, 0, 1, 0, 1, 1, 0],
+)
+
+
+@pytest.mark.parametrize('config', [
+    'configs/sdfnet_vitb16_hoss.py',
+    'configs/authors/sdfnet_vitb16_hoss_authors.py',
+    'configs/demo/sdfnet_vit-tiny_synthetic.py',
+    None,  # the class default
+])
+def test_structure_is_the_mse_of_the_prototypes(config):
+    """The configs and the class default: lambda 1 times the mean over
+    identities of the MSE between the prototypes: (8/4 + 2/4) / 2."""
+    from mmengine.config import Config
+    loss_cfg = dict(type='StructureConsistencyLoss')
+    if config is not None:
+        loss_cfg = Config.fromfile(REPO / config).model.structure_loss
+    desc, labels, modality = (torch.tensor(x) for x in HAND_BATCH)
+    loss = MODELS.build(loss_cfg)(desc.double(), labels, modality)
+    assert loss.item() == 1.25
+    mse = [torch.nn.functional.mse_loss(desc[:2].double().mean(0),
+                                        desc[2].double()),
+           torch.nn.functional.mse_loss(desc[3].double(),
+                                        desc[4:6].double().mean(0))]
+    assert loss.item() == pytest.approx(sum(mse).item() / 2, rel=1e-15)
+    literal = MODELS.build(dict(type='StructureConsistencyLoss',
+                                channel_reduction='sum'))
+    assert literal(desc.double(), labels, modality).item() == 5.0  # 4x here

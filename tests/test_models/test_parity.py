@@ -6,13 +6,12 @@ names), inputs and every output. It is converted through the project's own
 converter, loaded into the project's model built from the fixture's config,
 and every output is compared. Nothing here is specific to fixture A.
 """
-import copy
 
 import pytest
 import torch
 from mmpretrain.structures import DataSample
 
-from sdfnet_mm.models.weight_conversion import convert_checkpoint
+from sdfnet_mm.converters import convert_checkpoint
 from sdfnet_mm.registry import MODELS
 
 # float32 tolerances: the fused scaled-dot-product attention kernel reorders
@@ -53,7 +52,7 @@ def authors_model_cfg(config: dict) -> dict:
             num_classes=config['num_classes'],
             loss_cls=dict(type='CrossEntropyLoss',
                           loss_weight=config['id_loss_weight']),
-            loss_triplet=dict(type='SoftMarginTripletLoss',
+            loss_triplet=dict(type='TripletLoss', mining='hard',
                               loss_weight=config['triplet_loss_weight'])),
         structure_loss=dict(type='StructureConsistencyLoss',
                             channel_reduction='mean',
@@ -202,7 +201,7 @@ def test_paper_defaults_run_on_fixture_inputs(parity_fixture):
     cfg['neck'].update(mode='linear')
     cfg['head'].update(
         loss_cls=dict(type='LabelSmoothLoss', label_smooth_val=0.1),
-        loss_triplet=dict(type='WeightedTripletLoss'))
+        loss_triplet=dict(type='TripletLoss', mining='weighted'))
     cfg['structure_loss'].update(channel_reduction='sum')
     model = MODELS.build(cfg)
     model.init_weights()

@@ -129,3 +129,49 @@ def test_frozen_stages_freeze_both_tokenizers():
                        for p in getattr(model, name).parameters()), name
     assert not model.modality_token.requires_grad
     assert all(p.requires_grad for p in model.layers[1].parameters())
+
+
+WIDE = dict(embed_dims=256, num_layers=1, num_heads=2,
+            feedforward_channels=64)
+
+
+def assert_authors_token_init(model, std=0.02):
+    """Truncated normal (std 0.02) tokens and ship-size weight, zero bias:
+    PyTorch's default Linear(3, C) init would be U(+-1/sqrt(3))."""
+    for name, value in (('cls_token', model.cls_token),
+                        ('modality_token', model.modality_token),
+                        ('ship_size_embed.weight',
+                         model.ship_size_embed.weight)):
+        assert value.std().item() == pytest.approx(std, rel=0.2), name
+        assert value.abs().max().item() < 8 * std, name
+    assert torch.equal(model.ship_size_embed.bias,
+                       torch.zeros_like(model.ship_size_embed.bias))
+
+
+def test_new_tokens_start_as_in_the_authors_code():
+    torch.manual_seed(0)
+    model = SDFViT(arch=WIDE, modality_token=True, structure_layer=None)
+    model.init_weights()
+    assert_authors_token_init(model)
+
+
+def test_tokens_a_start_checkpoint_lacks_start_as_in_the_authors_code(
+        tmp_path):
+    """A Pretrained backbone checkpoint without the ship-size linear and
+    the per-modality tokens (as TransOSS's pre-trained ViT): what it holds
+    is loaded, what it lacks gets the authors' init instead of PyTorch's."""
+    torch.manual_seed(0)
+    source = SDFViT(arch=WIDE, modality_token=True, structure_layer=None)
+    source.init_weights()
+    state = {f'backbone.{k}': v for k, v in source.state_dict().items()
+             if not k.startswith(('ship_size_embed', 'modality_token'))}
+    checkpoint = tmp_path / 'start.pth'
+    torch.save(dict(state_dict=state), checkpoint)
+    model = SDFViT(arch=WIDE, modality_token=True, structure_layer=None,
+                   init_cfg=dict(type='Pretrained', checkpoint=str(checkpoint),
+                                 prefix='backbone.'))
+    model.init_weights()
+    loaded = model.state_dict()
+    for key, value in state.items():
+        assert torch.equal(loaded[key[len('backbone.'):]], value), key
+    assert_authors_token_init(model)

@@ -147,16 +147,18 @@ def test_corrupt_tiff_is_named(hoss_root, tmp_path):
     output = failing_tool('tools/train.py', DEMO_CONFIG, '--work-dir',
                           tmp_path / 'work', '--cfg-options', *options)
     # Found when the dataset reads the chip headers, before any training.
-    assert f'{corrupt}: cannot read the image header' in output
-    assert 'expected a TIFF chip' in output
+    assert f'{corrupt}: cannot read the image' in output
+    assert 'expected a readable TIFF, PNG or JPEG chip' in output
     assert not list((tmp_path / 'work').glob('*.pth'))
 
 
 @pytest.mark.parametrize('name, pixels, expected', [
     ('query/0002_s05c1_RGB.tif', np.zeros((60, 20, 4), np.uint8),
-     "PIL mode 'RGBA', expected 'RGB'"),
+     'TIFF uint8 with 3 band(s) + 1 alpha; HOSS chips of this modality are '
+     'uint8 RGB (3 bands) TIFFs'),
     ('bounding_box_test/-1_0081_SAR.tif', np.zeros((60, 20, 3), np.uint8),
-     "PIL mode 'RGB', expected 'F' (float32 (1 band))"),
+     'TIFF uint8 with 3 band(s); HOSS chips of this modality are float32 '
+     'amplitude (1 band) TIFFs'),
 ])
 def test_wrong_channel_count_is_named(trained_run, hoss_root, tmp_path, name,
                                       pixels, expected):
@@ -200,8 +202,8 @@ def test_query_without_match_is_counted_and_listed(trained_run, hoss_root,
     row = [line for line in done.stdout.splitlines()
            if line.startswith('| o2s')][0]
     assert row.rstrip(' |').endswith('| 16 | 2')
-    from sdfnet_mm.apis import load_per_query_results
-    entries = load_per_query_results(str(out))['o2s']
-    skipped = [e for e in entries if not e['evaluated']]
+    from sdfnet_mm.structures import PerQueryResults
+    entries = PerQueryResults.load(str(out)).settings['o2s']
+    skipped = [e for e in entries if not e.evaluated]
     assert len(entries) == 18 and len(skipped) == 2
-    assert all(e['num_matches'] == 0 and e['ap'] is None for e in skipped)
+    assert all(e.num_matches == 0 and e.ap is None for e in skipped)

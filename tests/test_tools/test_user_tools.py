@@ -14,14 +14,15 @@ from pathlib import Path
 import numpy as np
 import onnxruntime
 import pytest
+import tifffile
 import torch
 from mmengine.config import DictAction
 from mmpretrain.apis import get_model
 from PIL import Image
 
-from sdfnet_mm.apis import (ReIDInferencer, inference_config,
-                            load_per_query_results)
-from sdfnet_mm.datasets import OPTICAL, SAR, parse_hoss_name
+from sdfnet_mm.apis import ReIDInferencer, inference_config
+from sdfnet_mm.chips import ChipOptions, parse_hoss_name
+from sdfnet_mm.structures import OPTICAL, SAR, PerQueryResults
 from sdfnet_mm.visualization import Chip, draw_ranked_list
 from sdfnet_mm.visualization.ranked_list import (FRAME, LABEL_LINES,
                                                  LINE_HEIGHT, MARGIN,
@@ -122,9 +123,9 @@ def test_inferencer_outputs_follow_the_file_names(query_results, hoss_root):
     assert np.isfinite(features).all()
     parsed = [parse_hoss_name(name) for name in names]
     np.testing.assert_array_equal(query_results['ids'],
-                                  [p['identity'] for p in parsed])
+                                  [p.identity for p in parsed])
     np.testing.assert_array_equal(query_results['modalities'],
-                                  [p['modality'] for p in parsed])
+                                  [p.modality for p in parsed])
     assert set(query_results['modalities'].tolist()) == {OPTICAL, SAR}
     assert query_results['id_known'].all()
 
@@ -162,7 +163,12 @@ def test_inferencer_modality_argument(inferencer, query_results, hoss_root,
     (tmp_path / 'empty').mkdir()
     with pytest.raises(ValueError, match='empty: no .tif'):
         inferencer(str(tmp_path / 'empty'))
-    result = inferencer(str(renamed), modality='optical')
+    # Not a HOSS name, so not a HOSS chip: its GSD must be given.
+    with pytest.raises(ValueError, match='my_ship.tif: the ground sample '
+                       'distance is unknown.*--gsd optical=METRES'):
+        inferencer(str(renamed), modality='optical')
+    result = inferencer(str(renamed), modality='optical',
+                        gsd={'optical': 0.75})
     assert result['ids'].tolist() == [-1]
     assert result['id_known'].tolist() == [False]
     assert result['modalities'].tolist() == [OPTICAL]
@@ -172,6 +178,54 @@ def test_inferencer_modality_argument(inferencer, query_results, hoss_root,
     # A HOSS name wins over the argument (it is for other names only).
     named = inferencer(str(source), modality=SAR)
     assert named['modalities'].tolist() == [OPTICAL]
+
+
+def test_inferencer_chips_of_other_sensors(inferencer, query_results,
+                                           hoss_root, tmp_path):
+    """A real optical chip as PNG, a real SAR chip as a float dB TIFF (scale
+    detected) and as an intensity TIFF (declared) give the HOSS chips'
+    features once their GSD is given; the ship size follows the GSD."""
+    optical = hoss_root / 'query' / '0002_s05c1_RGB.tif'
+    sar = hoss_root / 'query' / '0206_s01c1_SAR.tif'
+    archive = tmp_path / 'archive'
+    archive.mkdir()
+    png = archive / 'opt_0002.PNG'
+    Image.open(optical).save(png, format='PNG')
+    (archive / 'notes.txt').write_text('not a chip')
+    amplitude = np.array(Image.open(sar)).astype(np.float64)
+    tifffile.imwrite(tmp_path / 'sar_db.tif', 20 * np.log10(amplitude))
+    tifffile.imwrite(tmp_path / 'sar_int.tif', amplitude**2)
+
+    def hoss_feature(path):
+        return query_results['features'][query_results['paths'].index(
+            str(path))]
+
+    result = inferencer(str(archive), modality='optical',
+                        gsd=['optical=0.75'])
+    assert result['paths'] == [str(png)]
+    np.testing.assert_allclose(result['features'][0], hoss_feature(optical),
+                               atol=1e-5)
+    by_chip = inferencer(str(archive), modality='optical',
+                         chip_gsd={str(png): 0.75})
+    np.testing.assert_allclose(by_chip['features'], result['features'],
+                               atol=1e-6)
+    with pytest.raises(ValueError, match='chip_gsd names .*nowhere.png'):
+        inferencer(str(archive), modality='optical',
+                   chip_gsd={'nowhere.png': 0.75})
+    for name, scale in (('sar_db.tif', None), ('sar_int.tif', 'intensity')):
+        result = inferencer(str(tmp_path / name), modality='sar',
+                            gsd={'sar': 1.0}, sar_scale=scale)
+        np.testing.assert_allclose(result['features'][0], hoss_feature(sar),
+                                   atol=1e-5)
+    with pytest.raises(ValueError, match='sar_int.tif: SAR scale unknown'):
+        inferencer(str(tmp_path / 'sar_int.tif'), modality='sar',
+                   gsd={'sar': 1.0})
+    # 58 x 322 px at 2 m: W 116 m, H 644 m -> the SSE vector by hand.
+    info = inferencer.data_info(str(png), OPTICAL,
+                                ChipOptions(gsd={'optical': 2.0}))
+    assert info['chip_size_m'] == (644.0, 116.0)
+    assert info['ship_size'] == pytest.approx(
+        (26.235865418, 33.780539397, 5.551724138), abs=1e-8)
 
 
 def test_rank_is_cosine_on_normalised_features(inferencer, query_results,
@@ -251,18 +305,62 @@ def test_extract_features_tool(tiny, hoss_root, tmp_path, gallery_results):
     names = sorted(os.listdir(hoss_root / 'bounding_box_test'))
     assert [Path(p).name for p in saved['paths']] == names
     parsed = [parse_hoss_name(name) for name in names]
-    assert saved['ids'].tolist() == [p['identity'] for p in parsed]
+    assert saved['ids'].tolist() == [p.identity for p in parsed]
     assert (saved['ids'] == -1).sum() == 18  # the distractors
-    assert saved['modalities'].tolist() == [p['modality'] for p in parsed]
+    assert saved['modalities'].tolist() == [p.modality for p in parsed]
     assert saved['id_known'].all()
     np.testing.assert_allclose(saved['features'], gallery_results['features'],
                                atol=1e-5)
 
 
+def test_extract_features_tool_chip_options(tiny, hoss_root, tmp_path,
+                                            gallery_results):
+    """SAR chips of another sensor (intensity, no GeoTIFF tags) need
+    --sar-scale and --gsd; with them, the HOSS chips' features."""
+    options, _, checkpoint = tiny
+    names = ['0002_s05c2_SAR.tif', '-1_0081_SAR.tif']
+    folder = tmp_path / 'sensor_x'
+    folder.mkdir()
+    for index, name in enumerate(names):
+        amplitude = np.array(Image.open(hoss_root / 'bounding_box_test' /
+                                        name)).astype(np.float64)
+        tifffile.imwrite(folder / f'det_{index}.tiff', amplitude**2)
+    out = tmp_path / 'feats.npz'
+    arguments = ['tools/extract_features.py', DEMO_CONFIG, checkpoint, folder,
+                 '--out', out, '--modality', 'sar', '--cfg-options', *options]
+    refused = python_tool(*arguments, check=False)
+    assert refused.returncode != 0
+    assert 'det_0.tiff: SAR scale unknown' in refused.stderr
+    python_tool(*arguments, '--sar-scale', 'intensity', '--gsd', 'sar=1.0')
+    with np.load(out) as npz:
+        saved = dict(npz)
+    rows = [gallery_results['paths'].index(
+        str(hoss_root / 'bounding_box_test' / name)) for name in names]
+    np.testing.assert_allclose(saved['features'],
+                               gallery_results['features'][rows], atol=1e-5)
+    assert saved['modalities'].tolist() == [SAR, SAR]
+
+
+@pytest.mark.parametrize('arguments, message', [
+    (['--gsd', 'optical=-1'], "argument --gsd: --gsd 'optical=-1'"),
+    (['--gsd', 'radar=1'], "'radar' is not a modality"),
+    (['--sar-scale', 'power'], 'invalid choice'),
+    (['--optical-bands', '2,1'], 'expected three 0-based'),
+])
+def test_chip_options_refused_on_the_command_line(arguments, message,
+                                                  capsys):
+    tool = load_tool('tools/extract_features.py')
+    with pytest.raises(SystemExit):
+        tool.parse_args(['CONFIG', 'CKPT', 'DIR', '--out', 'f.npz',
+                         *arguments])
+    assert message in capsys.readouterr().err
+
+
 def test_retrieve_tool(tiny, hoss_root, tmp_path, inferencer, query_results,
                        gallery_results):
     """A query folder: a HOSS chip and the same pixels under another name
-    (its modality from --query-modality); both rank the same gallery."""
+    (its modality from --query-modality, its GSD from --gsd); both rank the
+    same gallery."""
     options, _, checkpoint = tiny
     source = hoss_root / 'query' / '0002_s05c1_RGB.tif'
     queries = tmp_path / 'queries'
@@ -273,7 +371,7 @@ def test_retrieve_tool(tiny, hoss_root, tmp_path, inferencer, query_results,
                        '--query', queries, '--gallery',
                        hoss_root / 'bounding_box_test', '--topk', 5, '--out',
                        tmp_path / 'pictures', '--query-modality', 'optical',
-                       '--cfg-options', *options)
+                       '--gsd', 'optical=0.75', '--cfg-options', *options)
     lines = [line.split() for line in done.stdout.splitlines()
              if line.startswith('  ') and line.strip()[0].isdigit()]
     assert [int(line[0]) for line in lines] == [1, 2, 3, 4, 5] * 2
@@ -334,11 +432,11 @@ def entry(query: Path, ap, first_match_rank, gallery=()):
     """A per-query entry in the format of tools/test.py --out."""
     info = parse_hoss_name(str(query))
     return dict(
-        query=str(query), query_id=info['identity'],
-        query_modality=info['modality'], evaluated=ap is not None, ap=ap,
+        query=str(query), query_id=info.identity,
+        query_modality=info.modality, evaluated=ap is not None, ap=ap,
         first_match_rank=first_match_rank, num_matches=1,
-        topk=[dict(path=str(path), id=parse_hoss_name(str(path))['identity'],
-                   modality=parse_hoss_name(str(path))['modality'],
+        topk=[dict(path=str(path), id=parse_hoss_name(str(path)).identity,
+                   modality=parse_hoss_name(str(path)).modality,
                    distance=0.1 * (rank + 1))
               for rank, path in enumerate(gallery)])
 
@@ -369,7 +467,7 @@ def result_file(hoss_root, tmp_path):
 
 def test_cmc_curve_matches_hand_computation(result_file):
     plot_cmc = load_tool('tools/analysis/plot_cmc.py')
-    settings = load_per_query_results(str(result_file))
+    settings = PerQueryResults.load(str(result_file)).settings
     all_cmc = plot_cmc.cmc_curve(settings['all'], 8)
     # ranks 1, 3, 2, 7 over 4 evaluated queries
     np.testing.assert_allclose(all_cmc, [25, 50, 75, 75, 75, 75, 100, 100])
@@ -391,35 +489,50 @@ def test_plot_cmc_tool(result_file, tmp_path):
     assert picture_size(out, 'RGBA') == (height * plot_cmc.DPI,
                                          width * plot_cmc.DPI)
     assert 'one All: R1 25.0, R5 75.0, R10 100.0' in done.stdout
-    assert 'two O→S: R1 0.0, R5 100.0, R10 100.0' in done.stdout
+    assert 'two O->S: R1 0.0, R5 100.0, R10 100.0' in done.stdout
 
 
 def test_visualize_worst_tool(result_file, tmp_path):
     visualize_worst = load_tool('tools/analysis/visualize_worst.py')
-    settings = load_per_query_results(str(result_file))
+    settings = PerQueryResults.load(str(result_file)).settings
     worst = visualize_worst.worst_queries(settings['all'], 3)
     # APs 0.9, 0.2, (none), 0.5, 0.2: the two 0.2 in file order, then 0.5.
-    assert [e['query'] for e in worst] == [
-        settings['all'][i]['query'] for i in (1, 4, 3)
+    assert [e.query for e in worst] == [
+        settings['all'][i].query for i in (1, 4, 3)
     ]
     out = tmp_path / 'worst'
     python_tool('tools/analysis/visualize_worst.py', result_file, '--out',
                 out, '--num', 3)
     written = sorted(p.name for p in out.iterdir())
     assert written == [
-        f'{place:02d}_{Path(e["query"]).stem}.png'
+        f'{place:02d}_{Path(e.query).stem}.png'
         for place, e in enumerate(worst, start=1)
     ]
     for name, e in zip(written, worst):
-        paths = [e['query']] + [item['path'] for item in e['topk']]
+        paths = [e.query] + [item.path for item in e.topk]
         assert picture_size(out / name) == expected_picture_size(paths)
 
 
 def test_result_file_errors_name_the_file(tmp_path):
     bad = write_results(tmp_path / 'bad.json', dict(all=[dict(query='x')]))
     with pytest.raises(ValueError, match=r'bad\.json.*all\[0\].*missing'):
-        load_per_query_results(str(bad))
+        PerQueryResults.load(str(bad))
     not_json = tmp_path / 'not.json'
     not_json.write_text('{')
     with pytest.raises(ValueError, match=r'not\.json.*not JSON'):
-        load_per_query_results(str(not_json))
+        PerQueryResults.load(str(not_json))
+
+
+def test_sar_scale_statistics_tool(hoss_root, capsys):
+    tool = load_tool('tools/analysis/sar_scale_statistics.py')
+    assert tool.best_threshold_accuracy(np.array([1, 2]),
+                                        np.array([3, 4])) == 1.0
+    assert tool.best_threshold_accuracy(np.array([1, 3]),
+                                        np.array([2, 4])) == 0.75
+    result = tool.main(['--data-root', str(hoss_root)])
+    assert result['chips'] == 54
+    # std(ln A**2) = 2 std(ln A): the classes are one chip set, doubled.
+    amplitude, intensity = result['statistics']['std(ln x)']
+    np.testing.assert_allclose(intensity, 2 * amplitude, rtol=1e-9)
+    assert result['db_ratio'].min() >= 2.25
+    assert '54 SAR chips' in capsys.readouterr().out

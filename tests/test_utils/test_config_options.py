@@ -23,6 +23,17 @@ def test_usable_keys_pass(cfg, key):
     check_config_options(cfg, {key: 1}, CONFIG)
 
 
+def test_keys_are_checked_against_the_type_the_options_give():
+    """bfloat16 AMP on a GPU: the wrapper's new type takes ``dtype``."""
+    cfg = Config.fromfile(CONFIG)
+    amp = {'optim_wrapper.type': 'AmpOptimWrapper',
+           'optim_wrapper.dtype': 'bfloat16'}
+    check_config_options(cfg, amp, CONFIG)
+    with pytest.raises(KeyError, match='OptimWrapper takes no such argument'):
+        check_config_options(cfg, {'optim_wrapper.dtype': 'bfloat16'},
+                             CONFIG)
+
+
 @pytest.mark.parametrize('key, message', [
     ('max_epoch', "no key 'max_epoch' (did you mean 'max_epochs'?)"),
     ('model.backbone.structure_layr',

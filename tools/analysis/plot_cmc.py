@@ -19,11 +19,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from mmengine.utils import mkdir_or_exist  # noqa: E402
 
-from sdfnet_mm.apis import load_per_query_results  # noqa: E402
 from sdfnet_mm.evaluation import CMC_RANKS  # noqa: E402
+from sdfnet_mm.structures import (SETTING_TITLES,  # noqa: E402
+                                  PerQueryResult, PerQueryResults)
 
 #: Panels: setting key and title.
-PANELS = (('all', 'All'), ('o2s', 'O→S'), ('s2o', 'S→O'))
+PANELS = tuple(SETTING_TITLES.items())
 FIGSIZE = (12, 4)  # inches
 DPI = 100
 
@@ -46,15 +47,15 @@ def parse_args(argv=None):
     return args
 
 
-def cmc_curve(entries: Sequence[dict], max_rank: int) -> Optional[np.ndarray]:
+def cmc_curve(entries: Sequence[PerQueryResult], max_rank: int) -> Optional[np.ndarray]:
     """CMC in percent at ranks 1..max_rank over the evaluated queries.
 
     Returns:
         np.ndarray | None: (max_rank,) float64, None when no query of
         ``entries`` was evaluated.
     """
-    ranks = np.array([e['first_match_rank'] for e in entries
-                      if e['evaluated']], dtype=np.int64)
+    ranks = np.array([e.first_match_rank for e in entries if e.evaluated],
+                     dtype=np.int64)
     if not len(ranks):
         return None
     return (ranks[:, None] <= np.arange(1, max_rank + 1)).mean(0) * 100
@@ -93,7 +94,7 @@ def main(argv=None) -> None:
     ]
     curves = []
     for path, label in zip(args.results, labels):
-        settings = load_per_query_results(path)
+        settings = PerQueryResults.load(path).settings
         file_curves = {
             setting: cmc_curve(settings.get(setting, []), args.max_rank)
             for setting, _ in PANELS

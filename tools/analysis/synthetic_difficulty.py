@@ -21,7 +21,10 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from sdfnet_mm.datasets import OPTICAL, SAR, HOSSDataset, sar_to_rgb
+from sdfnet_mm.chips import sar_to_rgb
+from sdfnet_mm.datasets import HOSSDataset
+from sdfnet_mm.evaluation import reference_ranking, summarize_ranking
+from sdfnet_mm.structures import OPTICAL, SAR
 
 SETTINGS = {
     'All': (None, None),
@@ -31,19 +34,6 @@ SETTINGS = {
     'S->S': (SAR, SAR),
 }
 PROFILE_BINS = 32
-
-
-def mean_average_precision(dist: np.ndarray, query_ids: np.ndarray,
-                           gallery_ids: np.ndarray) -> float:
-    """mAP (%) of (Q, G) distances; queries with no true match skipped."""
-    order = np.argsort(dist, axis=1, kind='stable')
-    hits = gallery_ids[order] == query_ids[:, None]
-    aps = []
-    for row in hits:
-        ranks = np.flatnonzero(row)
-        if len(ranks):
-            aps.append(np.mean(np.arange(1, len(ranks) + 1) / (ranks + 1)))
-    return 100 * float(np.mean(aps))
 
 
 def grey(path: str, modality: int) -> np.ndarray:
@@ -121,8 +111,9 @@ def evaluate(data_root: str, seed: int = 0) -> Dict[str, Dict[str, float]]:
             g = ~is_query & ((modality == g_mod)
                              if g_mod is not None else True)
             dist = distance_fn(features[q], features[g])
-            results[name][setting] = mean_average_precision(
-                dist, ids[q], ids[g])
+            stats = reference_ranking(dist, ids[q], modality[q], ids[g],
+                                      modality[g])
+            results[name][setting] = summarize_ranking(stats)['mAP']
     return results
 
 

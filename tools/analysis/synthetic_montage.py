@@ -21,7 +21,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from sdfnet_mm.datasets import GSD_M, OPTICAL, parse_hoss_name, sar_to_rgb
+from sdfnet_mm.chips import GSD_M, parse_hoss_name, sar_to_rgb
+from sdfnet_mm.structures import OPTICAL
 
 BACKGROUND = 255
 GAP, ID_GAP, MARGIN, LABEL_H = 2, 10, 8, 22
@@ -29,7 +30,7 @@ GAP, ID_GAP, MARGIN, LABEL_H = 2, 10, 8, 22
 
 def load_tile(path: str, px_per_m: float) -> np.ndarray:
     """The chip as uint8 RGB at ``px_per_m`` (SAR: dB stretch)."""
-    modality = parse_hoss_name(path)['modality']
+    modality = parse_hoss_name(path).modality
     with Image.open(path) as img:
         pixels = np.asarray(img)
     if modality != OPTICAL:
@@ -47,10 +48,9 @@ def chips_by_identity(folders: List[str]) -> Dict[int, List[str]]:
         if not osp.isdir(folder):
             continue
         for name in sorted(os.listdir(folder)):
-            info = parse_hoss_name(name)
-            if info['identity'] >= 0:
-                chips[info['identity']].append(
-                    (info['modality'], osp.join(folder, name)))
+            identity, modality = parse_hoss_name(name)
+            if identity >= 0:
+                chips[identity].append((modality, osp.join(folder, name)))
     return {pid: [path for _, path in sorted(items)]
             for pid, items in chips.items()}
 
@@ -58,7 +58,7 @@ def chips_by_identity(folders: List[str]) -> Dict[int, List[str]]:
 def pick_identities(chips: Dict[int, List[str]], count: int) -> List[int]:
     """Identities with both modalities, spread over the chip lengths."""
     both = [pid for pid, paths in chips.items()
-            if len({parse_hoss_name(p)['modality'] for p in paths}) == 2]
+            if len({parse_hoss_name(p).modality for p in paths}) == 2]
     if len(both) < count:
         raise ValueError(f'only {len(both)} identities have both '
                          f'modalities; expected at least {count}')

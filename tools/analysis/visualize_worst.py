@@ -15,8 +15,8 @@ from typing import List, Sequence
 
 from mmengine.utils import track_iter_progress
 
-from sdfnet_mm.apis import load_per_query_results
-from sdfnet_mm.visualization import Chip, draw_ranked_list, save_ranked_list
+from sdfnet_mm.structures import PerQueryResult, PerQueryResults
+from sdfnet_mm.visualization import draw_query_result, save_ranked_list
 
 
 def parse_args(argv=None):
@@ -33,16 +33,17 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def worst_queries(entries: Sequence[dict], num: int) -> List[dict]:
+def worst_queries(entries: Sequence[PerQueryResult],
+                  num: int) -> List[PerQueryResult]:
     """The ``num`` evaluated entries of lowest AP, lowest first (a stable
     sort: equal APs keep file order)."""
-    evaluated = [entry for entry in entries if entry['evaluated']]
-    return sorted(evaluated, key=lambda entry: entry['ap'])[:num]
+    evaluated = [entry for entry in entries if entry.evaluated]
+    return sorted(evaluated, key=lambda entry: entry.ap)[:num]
 
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    settings = load_per_query_results(args.result)
+    settings = PerQueryResults.load(args.result).settings
     if args.setting not in settings:
         raise KeyError(f'{args.result}: no setting {args.setting!r}; it has '
                        f'{sorted(settings)}')
@@ -51,22 +52,14 @@ def main(argv=None) -> None:
         raise ValueError(f'{args.result}: no evaluated query in setting '
                          f'{args.setting!r}')
     for place, entry in enumerate(track_iter_progress(worst), start=1):
-        query = Chip(entry['query'], entry['query_modality'],
-                     entry['query_id'])
-        gallery = [
-            Chip(item['path'], item['modality'], item['id'])
-            for item in entry['topk']
-        ]
-        picture = draw_ranked_list(
-            query, gallery, [item['distance'] for item in entry['topk']],
-            height=args.height)
-        name = osp.splitext(osp.basename(entry['query']))[0]
+        picture = draw_query_result(entry, height=args.height)
+        name = osp.splitext(osp.basename(entry.query))[0]
         save_ranked_list(picture,
                          osp.join(args.out, f'{place:02d}_{name}.png'))
     print(f'\n{"place":>5}  {"AP":>6}  {"first match":>11}  query')
     for place, entry in enumerate(worst, start=1):
-        print(f'{place:5d}  {entry["ap"]:6.3f}  '
-              f'{entry["first_match_rank"]:11d}  {entry["query"]}')
+        print(f'{place:5d}  {entry.ap:6.3f}  '
+              f'{entry.first_match_rank:11d}  {entry.query}')
     print(f'pictures written to {args.out}')
 
 

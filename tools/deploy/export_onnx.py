@@ -11,7 +11,7 @@ Graph inputs (dynamic batch axis ``batch``):
   ``img_size`` (e.g. 256, 128);
 - ``modality``: (B,) int64, 0 optical, 1 SAR;
 - ``ship_size``: (B, 3) float32, the ship-size vector
-  (``sdfnet_mm.datasets.ship_size_vector``); absent from the graph when the
+  (``sdfnet_mm.chips.ship_size_vector``); absent from the graph when the
   model has no ship-size token.
 
 Output ``features``: (B, C) float32, the test features (``mode='tensor'``).
@@ -35,7 +35,7 @@ from mmengine.utils import mkdir_or_exist
 from mmpretrain.apis import get_model
 
 from sdfnet_mm.apis import inference_config
-from sdfnet_mm.datasets.modality import OPTICAL, SAR
+from sdfnet_mm.structures import OPTICAL, SAR
 
 INPUT_NAMES = ('images', 'modality', 'ship_size')
 OUTPUT_NAME = 'features'

@@ -1,9 +1,11 @@
-# HOSS ReID (reference/METHOD.md §1, §5): 256x128 chips, the recipe's
+# HOSS ReID (docs/method.md §1, §5): 256x128 chips, the recipe's
 # augmentations, the paper's 8 x (2 optical + 2 SAR) cross-modal sampler.
+# Random erasing (timm's pixel mode) needs normalised pixels: it is a train
+# augmentation of the model's data preprocessor
+# (configs/_base_/models/sdfnet_vitb16.py), not a pipeline step.
 from mmcv.transforms import RandomFlip, Resize, TestTimeAug
 from mmengine.dataset import DefaultSampler
-from mmpretrain.datasets.transforms import (ColorJitter, RandomCrop,
-                                            RandomErasing)
+from mmpretrain.datasets.transforms import NumpyToPIL, PILToNumpy, RandomCrop
 
 from sdfnet_mm.datasets import (CrossModalIdentitySampler, HOSSDataset,
                                 LoadHOSSImage, PackReIDInputs)
@@ -18,10 +20,14 @@ train_pipeline = [
     dict(type=Resize, scale=img_scale, interpolation='bicubic',
          backend='pillow'),
     dict(type=RandomFlip, prob=0.5, direction='horizontal'),
-    dict(type=ColorJitter, brightness=0.2, contrast=0.2, saturation=0.2),
+    # torchvision's ColorJitter (registered by MMPretrain under this name)
+    # on the RGB chip as a PIL image, as the authors ran it (MMCV's jitter
+    # assumes BGR, so its grey weights would swap R and B on RGB chips).
+    dict(type=NumpyToPIL, to_rgb=False),
+    dict(type='mmpretrain.torchvision/ColorJitter', brightness=0.2,
+         contrast=0.2, saturation=0.2, hue=0),
+    dict(type=PILToNumpy, to_bgr=False),
     dict(type=RandomCrop, crop_size=(256, 128), padding=10),
-    dict(type=RandomErasing, erase_prob=0.2, max_area_ratio=1 / 3,
-         mode='rand'),
     dict(type=PackReIDInputs),
 ]
 test_pipeline = [

@@ -1,25 +1,28 @@
-"""Load a HOSS chip as an 8-bit RGB image."""
+"""Load a chip as an 8-bit RGB image."""
 from typing import Optional
 
-import numpy as np
 from mmcv.transforms import BaseTransform
-from PIL import Image
 
+from sdfnet_mm.chips import SAR_TO_UINT8, read_chip_rgb
 from sdfnet_mm.registry import TRANSFORMS
-from ..modality import OPTICAL
-from .sar_to_rgb import SAR_TO_UINT8, sar_to_rgb
 
 
 @TRANSFORMS.register_module()
 class LoadHOSSImage(BaseTransform):
-    """Read an optical (uint8 RGB) or SAR (float32) TIFF into ``img``.
+    """Read a chip into ``img`` through :func:`sdfnet_mm.chips.read_chip_rgb`.
 
-    SAR chips become 3-channel uint8 by ``sar_to_rgb`` (``'max'``, the
-    authors'; ``'percentile'``; ``'log'``; see
-    :mod:`sdfnet_mm.datasets.transforms.sar_to_rgb`). The output is in RGB
-    channel order.
+    HOSS chips (optical uint8 RGB, SAR float32 amplitude TIFFs) load as
+    always; chips of other sensors (TIFF / GeoTIFF of any depth, PNG, JPEG)
+    load by the options their data info carries (the inferencer puts them
+    there). SAR amplitude becomes 3-channel uint8 by ``sar_to_rgb``
+    (``'max'``, the authors'; ``'percentile'``; ``'log'``; see
+    :mod:`sdfnet_mm.chips.sar_to_rgb`): the model's conversion, set by the
+    config. The output is in RGB channel order.
 
     Required keys: ``img_path``, ``modality``.
+    Optional keys: ``sar_scale`` (``'amplitude'`` / ``'intensity'`` /
+    ``'db'``), ``optical_bands`` (R, G, B band indices); see
+    :mod:`sdfnet_mm.chips`.
     Added keys: ``img`` (H, W, 3) uint8, ``img_shape``, ``ori_shape``.
 
     Args:
@@ -38,29 +41,10 @@ class LoadHOSSImage(BaseTransform):
         self.low_percentile = low_percentile
 
     def transform(self, results: dict) -> dict:
-        path = results['img_path']
-        try:
-            with Image.open(path) as pil_img:
-                pixels = np.array(pil_img)
-        except (OSError, SyntaxError, ValueError) as err:
-            raise ValueError(f'{path}: cannot decode the image ({err}); '
-                             'expected a readable TIFF chip') from err
-        if results['modality'] == OPTICAL:
-            if pixels.dtype != np.uint8 or pixels.ndim != 3 \
-                    or pixels.shape[2] != 3:
-                raise ValueError(
-                    f'{path}: optical chip is {pixels.dtype} with shape '
-                    f'{pixels.shape}; expected uint8 (H, W, 3) RGB')
-            img = pixels
-        else:
-            if pixels.dtype != np.float32 or pixels.ndim != 2:
-                raise ValueError(
-                    f'{path}: SAR chip is {pixels.dtype} with shape '
-                    f'{pixels.shape}; expected float32 (H, W), one band')
-            try:
-                img = sar_to_rgb(pixels, self.sar_to_rgb, self.low_percentile)
-            except ValueError as err:
-                raise ValueError(f'{path}: {err}') from err
+        img = read_chip_rgb(results['img_path'], results['modality'],
+                            self.sar_to_rgb, self.low_percentile,
+                            sar_scale=results.get('sar_scale'),
+                            optical_bands=results.get('optical_bands'))
         results['img'] = img
         results['img_shape'] = img.shape[:2]
         results['ori_shape'] = img.shape[:2]

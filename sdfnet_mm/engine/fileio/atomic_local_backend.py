@@ -5,8 +5,10 @@ MMEngine writes a checkpoint, then ``last_checkpoint``, with plain
 under the final name. Here every write goes to a temporary file in the same
 folder, is flushed to disk, and replaces the target with ``os.replace``
 (atomic on POSIX), so a reader sees the old file or the new one, never a
-partial one. Select it with ``backend_args=dict(backend='atomic_local')``
-(the default runtime does so for the checkpoint hook).
+partial one. Registered as ``'atomic_local'`` by
+:func:`sdfnet_mm.utils.setup_process`; select it with
+``backend_args=dict(backend='atomic_local')`` (the default runtime does so
+for the checkpoint hook).
 """
 import os
 import os.path as osp
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Union
 
 import mmengine
-from mmengine.fileio import LocalBackend, register_backend
+from mmengine.fileio import LocalBackend
 
 
 class AtomicLocalBackend(LocalBackend):
@@ -45,5 +47,3 @@ class AtomicLocalBackend(LocalBackend):
                 os.remove(temporary)
             raise
 
-
-register_backend('atomic_local', AtomicLocalBackend)

@@ -1,8 +1,5 @@
 """Cross-modal ReID metric: mAP, CMC and mINP in three settings."""
-import json
 import logging
-import os
-import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
@@ -10,17 +7,12 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from torch import Tensor
 
-from sdfnet_mm.datasets.modality import OPTICAL, SAR
 from sdfnet_mm.registry import METRICS
-from ..functional import (CMC_RANKS, DISTANCE_METRICS, RankingStats,
-                          check_features, gallery_neighbours,
-                          per_query_entries, ranking_stats,
-                          summarize_ranking)
+from sdfnet_mm.structures import CROSS_MODAL, SETTINGS, check_modalities
+from sdfnet_mm.structures.per_query_result import PerQueryResults
+from ..functional import (CMC_RANKS, RankingOptions, RankingStats,
+                          per_query_results, ranking_stats, summarize_ranking)
 
-#: Evaluation settings: All, optical queries vs SAR gallery, and reverse.
-SETTINGS = ('all', 'o2s', 's2o')
-#: (query modality, gallery modality) of the cross-modal settings.
-CROSS_MODAL = {'o2s': (OPTICAL, SAR), 's2o': (SAR, OPTICAL)}
 #: Per setting: (query mask, gallery mask) over the pools, None for all.
 Selections = Dict[str, Tuple[Optional[Tensor], Optional[Tensor]]]
 #: Keys every data sample (as a dict) must carry.
@@ -31,7 +23,7 @@ SAMPLE_KEYS = ('pred_feature', 'gt_label', 'modality', 'is_query')
 class ReIDMetric(BaseMetric):
     """mAP, CMC Rank-1/5/10 and mINP of cross-modal ship ReID.
 
-    Three settings come from one set of features (``reference/METHOD.md``
+    Three settings come from one set of features (``docs/method.md``
     §2): ``all`` (every query against every gallery item), ``o2s`` (optical
     queries, SAR gallery) and ``s2o`` (SAR queries, optical gallery). Each
     sample lists in ``settings`` the settings whose folders hold it; when no
@@ -58,8 +50,11 @@ class ReIDMetric(BaseMetric):
         camera_filter (bool): Remove gallery items with the query's id and
             modality (Market-1501 style). Defaults to False.
         rerank (bool): k-reciprocal re-ranking (memory O((Q + G)^2), see
-            :func:`~sdfnet_mm.evaluation.functional.k_reciprocal_distance`).
+            :func:`~sdfnet_mm.evaluation.k_reciprocal_distance`).
             Defaults to False.
+        rerank_mode (str): ``'zhong'`` (the widely used script, default)
+            or ``'paper'`` (the paper's formulas as written); see
+            :class:`~sdfnet_mm.evaluation.RankingOptions`.
         k1 (int): Re-ranking k1. Defaults to 20.
         k2 (int): Re-ranking k2. Defaults to 6.
         lambda_value (float): Re-ranking weight of the original distance.
@@ -69,8 +64,9 @@ class ReIDMetric(BaseMetric):
             distances a chunk).
         per_query_out (str, optional): Also write every query's result
             (file, AP, rank of the first true match, top-k gallery files)
-            of each setting to this JSON file, in the format read by
-            :func:`sdfnet_mm.apis.load_per_query_results`. Defaults to None.
+            of each setting to this JSON file
+            (:class:`~sdfnet_mm.structures.PerQueryResults`). Defaults to
+            None.
         topk (int): Gallery items listed per query in ``per_query_out``.
             Defaults to 10.
         collect_device (str): ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
@@ -83,6 +79,7 @@ class ReIDMetric(BaseMetric):
                  metric: str = 'cosine',
                  camera_filter: bool = False,
                  rerank: bool = False,
+                 rerank_mode: str = 'zhong',
                  k1: int = 20,
                  k2: int = 6,
                  lambda_value: float = 0.3,
@@ -96,15 +93,15 @@ class ReIDMetric(BaseMetric):
             collect_device=collect_device,
             prefix=prefix,
             collect_dir=collect_dir)
-        self.options = _checked_options(
-            dict(
-                metric=metric,
-                camera_filter=camera_filter,
-                rerank=rerank,
-                k1=k1,
-                k2=k2,
-                lambda_value=lambda_value,
-                chunk_size=chunk_size))
+        self.options = RankingOptions(
+            metric=metric,
+            camera_filter=camera_filter,
+            rerank=rerank,
+            rerank_mode=rerank_mode,
+            k1=k1,
+            k2=k2,
+            lambda_value=lambda_value,
+            chunk_size=chunk_size)
         if topk < 1:
             raise ValueError(f'ReIDMetric: topk={topk}; expected >= 1')
         self.per_query_out = per_query_out
@@ -179,7 +176,9 @@ class ReIDMetric(BaseMetric):
         print_log(
             'ReIDMetric settings: ' + '; '.join(sources), logger='current')
         items = (feats, ids, modalities)
-        metrics, stats = _evaluate(items, items, selections, self.options)
+        topk = self.topk if self.per_query_out else 0
+        metrics, stats = _evaluate(items, items, selections, self.options,
+                                   topk)
         if self.per_query_out:
             paths = [item['img_path'] for item in results]
             self._write_per_query(items, paths, selections, stats)
@@ -188,26 +187,17 @@ class ReIDMetric(BaseMetric):
     def _write_per_query(self, items: Tuple[Tensor, Tensor, Tensor],
                          paths: List[str], selections: Selections,
                          stats: Dict[str, RankingStats]) -> None:
-        """Write ``per_query_out`` (see the class docstring)."""
+        """Write ``per_query_out`` from the rankings' top-k lists."""
         settings = {}
         for name, ranking in stats.items():
             query_mask, gallery_mask = selections[name]
-            query_part = _select(items, query_mask)
-            gallery_part = _select(items, gallery_mask)
-            query_paths = _select_paths(paths, query_mask)
-            gallery_paths = _select_paths(paths, gallery_mask)
-            neighbours = gallery_neighbours(*query_part, *gallery_part,
-                                            self.topk, **self.options)
-            settings[name] = per_query_entries(ranking, query_paths,
-                                               *query_part[1:],
-                                               gallery_paths,
-                                               *gallery_part[1:],
-                                               *neighbours)
-        out_dir = osp.dirname(osp.abspath(self.per_query_out))
-        os.makedirs(out_dir, exist_ok=True)
-        with open(self.per_query_out, 'w') as file:
-            json.dump(dict(metric=self.options['metric'], settings=settings),
-                      file)
+            settings[name] = per_query_results(
+                ranking, _select_paths(paths, query_mask),
+                *_select(items, query_mask)[1:],
+                _select_paths(paths, gallery_mask),
+                *_select(items, gallery_mask)[1:])
+        PerQueryResults(self.options.metric, settings).dump(
+            self.per_query_out)
         print_log(f'ReIDMetric: per-query results written to '
                   f'{self.per_query_out}', logger='current')
 
@@ -226,8 +216,9 @@ class ReIDMetric(BaseMetric):
             gallery_feats (Tensor): (G, C) features.
             gallery_ids (Tensor): (G,) identities (-1: distractor).
             gallery_modalities (Tensor): (G,) 0 optical, 1 SAR.
-            **options: ``metric``, ``camera_filter``, ``rerank``, ``k1``,
-                ``k2``, ``lambda_value``, ``chunk_size`` (as in
+            **options: ``metric``, ``camera_filter``, ``rerank``,
+                ``rerank_mode``, ``k1``, ``k2``, ``lambda_value``,
+                ``chunk_size`` (as in
                 :class:`ReIDMetric`).
 
         Returns:
@@ -248,43 +239,13 @@ class ReIDMetric(BaseMetric):
             selections[name] = (queries[2] == query_modality,
                                 gallery[2] == gallery_modality)
         return _evaluate(queries, gallery, selections,
-                         _checked_options(options))[0]
-
-
-def _checked_options(options: dict) -> dict:
-    """``options`` with defaults filled in, or ``ValueError`` naming the
-    unexpected one."""
-    checked = dict(
-        metric='cosine',
-        camera_filter=False,
-        rerank=False,
-        k1=20,
-        k2=6,
-        lambda_value=0.3,
-        chunk_size=None)
-    unknown = set(options) - set(checked)
-    if unknown:
-        raise ValueError(f'ReIDMetric: unknown options {sorted(unknown)}; '
-                         f'expected some of {sorted(checked)}')
-    checked.update(options)
-    if checked['metric'] not in DISTANCE_METRICS:
-        raise ValueError(f"ReIDMetric: metric={checked['metric']!r}; "
-                         f'expected one of {DISTANCE_METRICS}')
-    if checked['k1'] < 1 or checked['k2'] < 1:
-        raise ValueError(f"ReIDMetric: k1={checked['k1']}, "
-                         f"k2={checked['k2']}; expected both >= 1")
-    if not 0 <= checked['lambda_value'] <= 1:
-        raise ValueError(f"ReIDMetric: lambda_value="
-                         f"{checked['lambda_value']}; expected in [0, 1]")
-    if checked['chunk_size'] is not None and checked['chunk_size'] < 1:
-        raise ValueError(f"ReIDMetric: chunk_size={checked['chunk_size']}; "
-                         'expected >= 1 or None')
-    return checked
+                         RankingOptions(**options))[0]
 
 
 def _evaluate(queries: Tuple[Tensor, Tensor, Tensor],
               gallery: Tuple[Tensor, Tensor, Tensor],
-              selections: Selections, options: dict
+              selections: Selections, options: RankingOptions,
+              topk: int = 0
               ) -> Tuple[Dict[str, float], Dict[str, RankingStats]]:
     """The flat metric dict of every setting, and the per-query ranking
     results of the settings that have a gallery.
@@ -295,20 +256,11 @@ def _evaluate(queries: Tuple[Tensor, Tensor, Tensor],
         gallery (tuple): the gallery pool, likewise (Ng items).
         selections (dict): setting name -> ((Nq,) query mask, (Ng,) gallery
             mask), None for the whole pool.
-        options (dict): checked options (see :func:`_checked_options`).
+        options (RankingOptions): how to rank.
+        topk (int): top-k list length kept in the rankings (0: none).
     """
-    for name, (feats, _, modalities) in (('query', queries),
-                                         ('gallery', gallery)):
-        check_features(feats, f'{name} features')
-        unknown = ~((modalities == OPTICAL) | (modalities == SAR))
-        if bool(unknown.any()):
-            raise ValueError(
-                f'{name} modality {int(modalities[unknown][0])} found; '
-                f'expected {OPTICAL} (optical) or {SAR} (SAR)')
-    if queries[0].shape[1] != gallery[0].shape[1]:
-        raise ValueError(f'query features have {queries[0].shape[1]} '
-                         f'channels, gallery features {gallery[0].shape[1]}'
-                         '; expected the same')
+    check_modalities(queries[2], 'query modalities')
+    check_modalities(gallery[2], 'gallery modalities')
     metrics, stats_by_setting = {}, {}
     for name in SETTINGS:
         query_mask, gallery_mask = selections[name]
@@ -321,7 +273,7 @@ def _evaluate(queries: Tuple[Tensor, Tensor, Tensor],
                                  "(is_query=False, tagged 'all')")
             summary = _no_gallery_summary(len(query_part[0]))
         else:
-            stats = ranking_stats(*query_part, *gallery_part, **options)
+            stats = ranking_stats(*query_part, *gallery_part, options, topk)
             stats_by_setting[name] = stats
             summary = summarize_ranking(stats, CMC_RANKS)
         del query_part, gallery_part
@@ -354,5 +306,6 @@ def _no_gallery_summary(num_query: int) -> dict:
     """The summary of a setting whose gallery is empty: all skipped."""
     empty = torch.zeros(0, dtype=torch.float64)
     stats = RankingStats(empty, empty, torch.zeros(0, dtype=torch.int64),
-                         torch.zeros(num_query, dtype=torch.bool))
+                         torch.zeros(num_query, dtype=torch.bool),
+                         torch.zeros(num_query, dtype=torch.int64))
     return summarize_ranking(stats, CMC_RANKS)

@@ -1,3 +1,3 @@
-from .sdf_vit import SDFViT, SDFViTOutput
+from .sdf_vit import SDFViT
 
-__all__ = ['SDFViT', 'SDFViTOutput']
+__all__ = ['SDFViT']

@@ -1,5 +1,5 @@
 """SDF-Net backbone: a ViT with a dual-head tokenizer and a structure tap."""
-from typing import NamedTuple, Optional, Sequence, Tuple
+from typing import Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
@@ -8,27 +8,14 @@ from mmengine.model.weight_init import trunc_normal_
 from mmpretrain.models.backbones import VisionTransformer
 from mmpretrain.models.utils import resize_pos_embed
 
-from sdfnet_mm.datasets.modality import SAR
 from sdfnet_mm.registry import MODELS
-from ..utils.structure import gradient_energy
+from sdfnet_mm.structures import SAR, BackboneOutput
+from ..utils.scl_descriptor import gradient_energy
 
 #: Parameters that belong to the input stem (layer depth 0).
 STEM_PARAMETERS = ('cls_token', 'pos_embed', 'modality_token',
                    'modality_embed', 'patch_embed', 'patch_embed_sar',
                    'ship_size_embed')
-
-
-class SDFViTOutput(NamedTuple):
-    """What :class:`SDFViT` returns.
-
-    tokens: (B, N, C) every token after the final LayerNorm, in the order
-        [CLS, modality token (if any), H'*W' patch tokens, ship-size token
-        (if any)].
-    structure: (B, C) gradient-energy descriptor of block ``structure_layer``
-        (None when SCL is off).
-    """
-    tokens: torch.Tensor
-    structure: Optional[torch.Tensor]
 
 
 @MODELS.register_module()
@@ -126,14 +113,24 @@ class SDFViT(VisionTransformer):
         return self.embed_dims
 
     def init_weights(self) -> None:
-        super().init_weights()
-        pretrained = isinstance(self.init_cfg, dict) and \
-            self.init_cfg.get('type') == 'Pretrained'
-        if not pretrained:
+        """The authors' init of the tokens, then MMPretrain's (a
+        ``Pretrained`` checkpoint, loaded last, overwrites what it holds).
+
+        CLS, per-modality and modality-embedding tokens: truncated normal,
+        std 0.02; ship-size linear: weight truncated normal std 0.02, bias
+        0. So what a start checkpoint lacks (e.g. the ship-size linear and
+        the per-modality tokens of TransOSS's pre-trained ViT) starts as in
+        the authors' code instead of at PyTorch's default.
+        """
+        if not self._is_init:
             for param in (self.cls_token, self.modality_token,
                           self.modality_embed):
                 if param is not None:
                     trunc_normal_(param, std=0.02)
+            if self.ship_size_embed is not None:
+                trunc_normal_(self.ship_size_embed.weight, std=0.02)
+                nn.init.zeros_(self.ship_size_embed.bias)
+        super().init_weights()
 
     def _freeze_stages(self) -> None:
         super()._freeze_stages()
@@ -200,7 +197,7 @@ class SDFViT(VisionTransformer):
     def forward(self,
                 images: torch.Tensor,
                 modality: torch.Tensor,
-                ship_size: Optional[torch.Tensor] = None) -> SDFViTOutput:
+                ship_size: Optional[torch.Tensor] = None) -> BackboneOutput:
         """images (B, 3, H, W), modality (B,), ship_size (B, 3)."""
         tokens, grid = self.embed(images, modality, ship_size)
         first = self.num_extra_tokens
@@ -213,7 +210,7 @@ class SDFViT(VisionTransformer):
                 structure = gradient_energy(patch_grid,
                                             self.structure_difference,
                                             self.structure_eps)
-        return SDFViTOutput(self.ln1(tokens), structure)
+        return BackboneOutput(self.ln1(tokens), structure)
 
     def get_layer_depth(self, param_name: str, prefix: str = ''):
         """Layer depth for layer-wise decay; SDF-Net's inputs are stem."""

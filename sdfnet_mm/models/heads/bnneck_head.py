@@ -30,7 +30,8 @@ class BNNeckHead(BaseModule):
                  num_classes: int,
                  loss_cls: dict = dict(type='LabelSmoothLoss',
                                        label_smooth_val=0.1, loss_weight=1.0),
-                 loss_triplet: dict = dict(type='WeightedTripletLoss',
+                 loss_triplet: dict = dict(type='TripletLoss',
+                                           mining='weighted',
                                            loss_weight=1.0),
                  test_feature: str = 'bn',
                  init_cfg=dict(type='Normal', layer='Linear', std=0.001)

@@ -1,9 +1,8 @@
 from .orthogonal import OrthogonalLoss
 from .structure_consistency import StructureConsistencyLoss
-from .triplet import (SoftMarginTripletLoss, WeightedTripletLoss,
-                      pairwise_euclidean)
+from .triplet import TripletLoss, pairwise_euclidean
 
 __all__ = [
-    'OrthogonalLoss', 'StructureConsistencyLoss', 'SoftMarginTripletLoss',
-    'WeightedTripletLoss', 'pairwise_euclidean'
+    'OrthogonalLoss', 'StructureConsistencyLoss', 'TripletLoss',
+    'pairwise_euclidean'
 ]

@@ -1,3 +1,3 @@
-from .disentangle import ClassTokenNeck, DisentangleNeck, ReIDFeatures
+from .disentangle import ClassTokenNeck, DisentangleNeck
 
-__all__ = ['ClassTokenNeck', 'DisentangleNeck', 'ReIDFeatures']
+__all__ = ['ClassTokenNeck', 'DisentangleNeck']

@@ -1,22 +1,12 @@
 """DFL: split the terminal feature into shared and specific parts, fuse."""
-from typing import Dict, NamedTuple, Optional
+from typing import Dict
 
 import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
 
 from sdfnet_mm.registry import MODELS
-
-
-class ReIDFeatures(NamedTuple):
-    """What a ReID neck returns.
-
-    fused: (B, C_out) the identity feature the head consumes.
-    shared, specific: (B, C) ``f_sh`` and ``f_sp`` (None without DFL).
-    """
-    fused: torch.Tensor
-    shared: Optional[torch.Tensor] = None
-    specific: Optional[torch.Tensor] = None
+from sdfnet_mm.structures import ReIDFeatures
 
 
 @MODELS.register_module()

@@ -1,0 +1,7 @@
+from .cross_modal_identity_sampler import CrossModalIdentitySampler
+from .identity_sampler import IdentitySampler
+from .random_identity_sampler import RandomIdentitySampler
+
+__all__ = [
+    'IdentitySampler', 'CrossModalIdentitySampler', 'RandomIdentitySampler'
+]

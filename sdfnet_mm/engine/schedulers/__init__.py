@@ -1,0 +1,3 @@
+from .warmup_cosine_lr import WarmupCosineLR
+
+__all__ = ['WarmupCosineLR']
