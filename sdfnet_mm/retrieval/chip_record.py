@@ -3,9 +3,11 @@ table."""
 import math
 import numbers
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Optional, Sequence, Union
 
-from sdfnet_mm.structures import parse_modality
+from sdfnet_mm.chips import ChipInfo, capture_time, parse_optical_bands
+from sdfnet_mm.chips.sar_scale import check_sar_scale
+from sdfnet_mm.structures import SAR, parse_modality
 
 from .capture_time import CaptureTimeLike, normalise_capture_time
 
@@ -23,6 +25,13 @@ class ChipRecord:
         capture_time: ISO-8601 text or ``datetime``, if known (stored as UTC
             text, see :func:`normalise_capture_time`).
         ship_id: identity of the ship, if known.
+        gsd_source: where ``gsd`` comes from, if recorded (the sources of
+            :mod:`sdfnet_mm.chips.ground_sample_distance`: ``'HOSS'``,
+            ``'GeoTIFF tags'``, ``'--gsd sar'``, ...).
+        sar_scale: how the pixels of a SAR chip were read (``'amplitude'``,
+            ``'intensity'``, ``'db'``), if recorded; pictures read it so.
+        optical_bands: the R, G, B bands of a multi-band optical chip
+            (``'2,1,0'`` or a sequence; stored as text), if chosen.
     """
     path: str
     modality: Union[int, str]
@@ -30,6 +39,37 @@ class ChipRecord:
     gsd: Optional[float] = None
     capture_time: Optional[CaptureTimeLike] = None
     ship_id: Optional[int] = None
+    gsd_source: Optional[str] = None
+    sar_scale: Optional[str] = None
+    optical_bands: Optional[Union[str, Sequence[int]]] = None
+
+    @classmethod
+    def of_chip(cls,
+                chip: ChipInfo,
+                identity: Optional[int],
+                sensor: Optional[str] = None) -> 'ChipRecord':
+        """The record of a chip resolved for the model
+        (:func:`sdfnet_mm.chips.chip_info`): its GSD as used and its source
+        (for a pixel that is not square, the geometric mean of its sides),
+        its SAR scale and bands as read, its capture time from the TIFF tags
+        (:func:`sdfnet_mm.chips.capture_time`) and its ship id from a HOSS
+        name (``identity``; None, or -1 for a distractor, store none).
+
+        Raises:
+            ValueError: naming the file for a malformed TIFF DateTime tag.
+        """
+        spacing = chip.gsd.spacing
+        return cls(
+            chip.header.path,
+            chip.modality,
+            sensor=sensor,
+            gsd=math.sqrt(spacing.x_m * spacing.y_m),
+            capture_time=capture_time(chip.header),
+            ship_id=identity if identity is not None and identity >= 0
+            else None,
+            gsd_source=chip.gsd.source,
+            sar_scale=chip.sar_scale,
+            optical_bands=chip.optical_bands)
 
     def normalised(self, where: str) -> 'ChipRecord':
         """The record as stored: modality code, UTC capture time text,
@@ -42,9 +82,22 @@ class ChipRecord:
             raise ValueError(f'{where}: path {self.path!r} must be a '
                              'non-empty string')
         modality = parse_modality(self.modality, f'{where} ({self.path})')
-        if self.sensor is not None and not isinstance(self.sensor, str):
-            raise ValueError(f'{where} ({self.path}): sensor {self.sensor!r} '
-                             'must be a string or None')
+        for name in ('sensor', 'gsd_source'):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f'{where} ({self.path}): {name} {value!r} '
+                                 'must be a string or None')
+        try:
+            sar_scale = check_sar_scale(self.sar_scale)
+            bands = parse_optical_bands(self.optical_bands)
+        except ValueError as err:
+            raise ValueError(f'{where} ({self.path}): {err}') from None
+        if sar_scale is not None and modality != SAR:
+            raise ValueError(f'{where} ({self.path}): sar_scale '
+                             f'{sar_scale!r} given for an optical chip')
+        if bands is not None and modality == SAR:
+            raise ValueError(f'{where} ({self.path}): optical_bands '
+                             f'{self.optical_bands!r} given for a SAR chip')
         gsd = self.gsd
         if gsd is not None:
             if isinstance(gsd, bool) or not isinstance(gsd, numbers.Real) \
@@ -65,4 +118,6 @@ class ChipRecord:
                                  f'{ship_id!r} must be an integer or None')
             ship_id = int(ship_id)
         return ChipRecord(self.path, modality, self.sensor, gsd,
-                          capture_time, ship_id)
+                          capture_time, ship_id, self.gsd_source, sar_scale,
+                          None if bands is None else
+                          ','.join(map(str, bands)))

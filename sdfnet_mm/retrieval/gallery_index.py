@@ -28,7 +28,7 @@ from sdfnet_mm.structures import MODALITY_NAMES, parse_modality
 
 from .chip_filter import ChipFilter
 from .chip_record import ChipRecord
-from .index_consistency import check_consistency
+from .index_consistency import check_consistency, check_fingerprint
 from .index_manifest import IndexManifest, fsync_directory
 from .index_spec import (ExactSpec, IndexSpec, IVFPQSpec, check_spec,
                          spec_to_dict)
@@ -140,6 +140,11 @@ class GalleryIndex:
     @property
     def fingerprint(self) -> ModelFingerprint:
         return self.manifest.fingerprint
+
+    def check_model(self, fingerprint: ModelFingerprint) -> None:
+        """Raise ``ValueError`` naming the index and what differs unless
+        its features come from the model of ``fingerprint``."""
+        check_fingerprint(self.directory, self.fingerprint, fingerprint)
 
     def __len__(self) -> int:
         return self.metadata.count()

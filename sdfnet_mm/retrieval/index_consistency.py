@@ -53,7 +53,15 @@ def check_consistency(directory: Path, manifest: IndexManifest,
     if problems:
         raise ValueError(f'{directory}: inconsistent gallery index: ' +
                          '; '.join(problems) + f'; {REBUILD}')
-    difference = expected and manifest.fingerprint.difference(expected)
+    if expected is not None:
+        check_fingerprint(directory, manifest.fingerprint, expected)
+
+
+def check_fingerprint(directory: Path, recorded: ModelFingerprint,
+                      expected: ModelFingerprint) -> None:
+    """Raise ``ValueError`` naming ``directory`` and what differs unless
+    the index's model (``recorded``) is ``expected``."""
+    difference = recorded.difference(expected)
     if difference:
         raise ValueError(f'{directory}: index built with {difference}; '
                          f'{REBUILD} for this model')

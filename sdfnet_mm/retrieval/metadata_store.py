@@ -11,7 +11,10 @@ Schema::
           position INTEGER,        -- feature row in that modality's index
           sensor TEXT, gsd REAL,   -- metres per pixel
           capture_time TEXT,       -- UTC ISO-8601, sorts in time order
-          ship_id INTEGER)         -- NULL where unknown
+          ship_id INTEGER,         -- NULL where unknown
+          gsd_source TEXT,         -- where gsd comes from
+          sar_scale TEXT,          -- how a SAR chip's pixels were read
+          optical_bands TEXT)      -- 'R,G,B' bands of an optical chip
     meta(key TEXT PRIMARY KEY, value TEXT)  -- JSON values
 """
 import json
@@ -36,11 +39,15 @@ CREATE TABLE chips (
     gsd REAL CHECK (gsd IS NULL OR gsd > 0),
     capture_time TEXT,
     ship_id INTEGER,
+    gsd_source TEXT,
+    sar_scale TEXT,
+    optical_bands TEXT,
     UNIQUE (modality, position));
 CREATE INDEX chips_by_capture_time ON chips (modality, capture_time);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
-CHIP_COLUMNS = 'path, modality, sensor, gsd, capture_time, ship_id'
+CHIP_COLUMNS = ('path, modality, sensor, gsd, capture_time, ship_id, '
+                'gsd_source, sar_scale, optical_bands')
 
 
 class MetadataStore:
@@ -149,9 +156,10 @@ class MetadataStore:
         rows = np.arange(first, first + len(records), dtype=np.int64)
         self.connection.executemany(
             f'INSERT INTO chips (row, position, {CHIP_COLUMNS}) '
-            'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
             [(int(row), int(position), r.path, r.modality, r.sensor, r.gsd,
-              r.capture_time, r.ship_id)
+              r.capture_time, r.ship_id, r.gsd_source, r.sar_scale,
+              r.optical_bands)
              for row, position, r in zip(rows, positions, records)])
         self.set_meta({'rows': first + len(records)})
         return rows
