@@ -136,6 +136,18 @@ def bad_batches(features, modalities):
          records[:-1] + [ChipRecord('x.tif', 'sar',
                                     capture_time='2023-13-01')],
          "record 9 \\(x.tif\\): capture time '2023-13-01' is not ISO-8601"),
+        ('SAR scale of an optical chip', features,
+         records[:-1] + [ChipRecord('x.tif', 'optical', sar_scale='db')],
+         r"record 9 \(x.tif\): sar_scale 'db' given for an optical chip"),
+        ('unknown SAR scale', features,
+         records[:-1] + [ChipRecord('x.tif', 'sar', sar_scale='log')],
+         r"record 9 \(x.tif\): sar_scale: 'log'; expected one of"),
+        ('bands of a SAR chip', features,
+         records[:-1] + [ChipRecord('x.tif', 'sar', optical_bands='2,1,0')],
+         r"record 9 \(x.tif\): optical_bands '2,1,0' given for a SAR"),
+        ('GSD source not text', features,
+         records[:-1] + [ChipRecord('x.tif', 'sar', gsd_source=3)],
+         r'record 9 \(x.tif\): gsd_source 3 must be a string'),
         ('non-finite feature', nan, records, 'feature row 3 is all zero or '
          'not finite'),
         ('count mismatch', features[:9], records, '9 features but 10 records'),
@@ -241,3 +253,25 @@ def test_sdfnet_mm_and_its_models_do_not_import_faiss():
              "import sdfnet_mm.retrieval; assert 'faiss' in sys.modules")
     subprocess.run([sys.executable, '-c', check], cwd=REPO, check=True,
                    env={'PYTHONPATH': str(REPO)})
+
+
+def test_records_round_trip_as_normalised(tmp_path):
+    """Every field of a record comes back from the saved index as
+    ``normalised`` gives it (bands as text, UTC capture time)."""
+    records = [
+        ChipRecord('s1.tif', 'sar', 'Sentinel-1', 10.0,
+                   '2023-02-01T11:30:00+01:00', None, '--gsd sar',
+                   'intensity'),
+        ChipRecord('wv.tif', 0, 'WorldView-3', 0.31, None, 17,
+                   'GeoTIFF tags', None, (2, 1, 0)),
+    ]
+    features, _, _ = clustered_features(2, 16, seed=3)
+    index = GalleryIndex.create(tmp_path / 'index', 16, FINGERPRINT)
+    index.add(features, records)
+    index.save()
+    stored = GalleryIndex.open(tmp_path / 'index', FINGERPRINT).records(
+        ['wv.tif', 's1.tif', 'absent.tif'])
+    assert stored == {r.path: r.normalised('x') for r in records}
+    assert stored['wv.tif'].optical_bands == '2,1,0'
+    assert stored['s1.tif'].capture_time == '2023-02-01T10:30:00'
+    assert stored['s1.tif'].modality == 1

@@ -4,8 +4,6 @@ retrieve / extract_features / export_onnx, plot_cmc and visualize_worst.
 One small randomly initialised SDF-Net (the demo config shrunk by
 ``tiny_options``) is saved once per module and used by every tool.
 """
-import argparse
-import importlib.util
 import json
 import os
 import shutil
@@ -16,11 +14,9 @@ import onnxruntime
 import pytest
 import tifffile
 import torch
-from mmengine.config import DictAction
-from mmpretrain.apis import get_model
 from PIL import Image
 
-from sdfnet_mm.apis import ReIDInferencer, inference_config
+from sdfnet_mm.apis import ReIDInferencer
 from sdfnet_mm.chips import ChipOptions, parse_hoss_name
 from sdfnet_mm.structures import OPTICAL, SAR, PerQueryResults
 from sdfnet_mm.visualization import Chip, draw_ranked_list
@@ -30,60 +26,17 @@ from sdfnet_mm.visualization.ranked_list import (FRAME, LABEL_LINES,
                                                  MIN_TILE_WIDTH,
                                                  MISMATCH_COLOUR, QUERY_GAP)
 
-from tool_runner import DEMO_CONFIG, REPO, python_tool, tiny_options
+from tool_runner import (DEMO_CONFIG, HEIGHT, REPO, chip_size,
+                         expected_picture_size, load_tool, picture_size,
+                         python_tool, tiny_model)
 
-HEIGHT = 128  # the tools' chip height in pictures
 CHANNELS = 32  # tiny_options' embed_dims
-
-
-def load_tool(relative: str):
-    spec = importlib.util.spec_from_file_location(
-        Path(relative).stem, REPO / relative)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def chip_size(path) -> tuple:
-    with Image.open(path) as img:
-        width, height = img.size
-    return height, width
-
-
-def expected_picture_size(paths, height=HEIGHT) -> tuple:
-    """(H, W) of a ranked list of paths[0] (query) and paths[1:]."""
-    widths = []
-    for path in paths:
-        rows, cols = chip_size(path)
-        widths.append(
-            max(round(cols * height / rows) + 2 * FRAME, MIN_TILE_WIDTH))
-    k = len(paths) - 1
-    gaps = QUERY_GAP + (k - 1) * MARGIN if k else 0
-    return (2 * MARGIN + LABEL_LINES * LINE_HEIGHT + height + 2 * FRAME,
-            2 * MARGIN + sum(widths) + gaps)
-
-
-def picture_size(path, mode='RGB') -> tuple:
-    """(H, W) of a picture file, checking its mode."""
-    with Image.open(path) as img:
-        assert img.mode == mode
-        return img.size[::-1]
 
 
 @pytest.fixture(scope='module')
 def tiny(hoss_root, tmp_path_factory):
     """(cfg-options strings, plain config, checkpoint path)."""
-    options = tiny_options(hoss_root)
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
-    parsed = parser.parse_args(['--cfg-options', *options]).cfg_options
-    cfg = inference_config(str(REPO / DEMO_CONFIG), parsed)
-    torch.manual_seed(0)
-    model = get_model(cfg)
-    model.init_weights()
-    checkpoint = tmp_path_factory.mktemp('tiny') / 'tiny.pth'
-    torch.save({'state_dict': model.state_dict()}, checkpoint)
-    return options, cfg, checkpoint
+    return tiny_model(hoss_root, tmp_path_factory.mktemp('tiny'))
 
 
 @pytest.fixture(scope='module')
