@@ -20,7 +20,7 @@ import shutil
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Set, Union
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Union
 
 import numpy as np
 
@@ -194,6 +194,10 @@ class GalleryIndex:
         """Those of ``paths`` already in the index (to resume a build)."""
         return self.metadata.known_paths(paths)
 
+    def records(self, paths: Iterable[str]) -> Dict[str, ChipRecord]:
+        """path -> stored record of those of ``paths`` in the index."""
+        return self.metadata.records(paths)
+
     def add(self, features, records: Sequence[ChipRecord]) -> np.ndarray:
         """Add chips, all or none: every record and feature is checked
         before anything changes.
@@ -274,7 +278,8 @@ class GalleryIndex:
                overfetch: int = 4) -> List[List[SearchHit]]:
         """The ``topk`` gallery chips nearest to each query.
 
-        Order: smallest distance (``1 - cos``) first; equal distances: the
+        Order: smallest distance (``1 - cos``, float32 rounding clipped to
+        ``[0, 2]``) first; equal distances: the
         chip added first (lower row) first, also for who makes the cut at
         the ``topk``-th place of the exact index.
 
@@ -332,7 +337,7 @@ class GalleryIndex:
                                    similarities.tolist(), positions.tolist())
                                if position in chips]
         return [[
-            SearchHit(1.0 + negative, row, chip)
+            SearchHit(min(max(1.0 + negative, 0.0), 2.0), row, chip)
             for negative, row, chip in sorted(
                 query_hits, key=lambda hit: hit[:2])[:topk]
         ] for query_hits in hits]

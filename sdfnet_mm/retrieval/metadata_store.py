@@ -147,6 +147,13 @@ class MetadataStore:
             'SELECT path FROM chips WHERE path IN '
             '(SELECT value FROM json_each(?))', (sql_list(paths), ))}
 
+    def records(self, paths: Iterable[str]) -> Dict[str, ChipRecord]:
+        """path -> record of those of ``paths`` in the store."""
+        return {fields[0]: ChipRecord(*fields) for fields in
+                self.connection.execute(
+                    f'SELECT {CHIP_COLUMNS} FROM chips WHERE path IN '
+                    '(SELECT value FROM json_each(?))', (sql_list(paths), ))}
+
     def insert(self, records: List[ChipRecord],
                positions: np.ndarray) -> np.ndarray:
         """Add normalised records (inside a transaction); ``positions`` (N,)
