@@ -300,3 +300,28 @@ def test_retrieve_with_an_index_ranks_as_with_the_folder(
     retrieve.main(common + ['--index', str(out)])
     by_index = ranked_lines(capsys.readouterr().out)
     assert by_index == by_folder and len(by_index) == 9
+
+
+@pytest.mark.parametrize('approx', [
+    ['--approx', 'ivfpq', '--nlist', '2', '--pq-m', '4', '--pq-nbits', '3',
+     '--nprobe', '2'],
+    ['--approx', 'hnsw', '--hnsw-m', '8', '--ef-search', '16'],
+])
+def test_approximate_builds(tiny, inferencer, hoss_root, tmp_path, approx,
+                            capsys):
+    """IVF-PQ: chunks held until each modality has its training rows (here
+    the chips end first: trained on all), then added; HNSW: no training.
+    Every chip finds itself."""
+    out = tmp_path / 'index'
+    build_index.main(build_argv(tiny, [hoss_root / 'query'], out,
+                                '--save-every', '4', *approx))
+    index = GalleryIndex.open(out, inferencer.fingerprint())
+    assert index.spec.kind == approx[1] and not index.needs_training
+    paths = find_chips([hoss_root / 'query'])
+    assert len(index) == len(paths)
+    nearest = index.search(inferencer(paths, batch_size=8)['features'], 1)
+    assert [hits[0].chip.path for hits in nearest] == paths
+    with pytest.raises(SystemExit):
+        build_index.main(build_argv(tiny, [hoss_root / 'query'], out,
+                                    '--append', *approx))
+    assert 'error: --approx with --append' in capsys.readouterr().err
