@@ -4,3 +4,5 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'test_tools'))
+
+from tool_runner import inferencer, tiny  # noqa: E402,F401

@@ -8,18 +8,6 @@ from sdfnet_mm.apis import ReIDInferencer
 from sdfnet_mm.apis.gallery_build import GalleryBuild
 from sdfnet_mm.chips import find_chips
 from sdfnet_mm.retrieval import ChipFilter, GalleryIndex, ModelFingerprint
-from tool_runner import tiny_model
-
-
-@pytest.fixture(scope='module')
-def tiny(hoss_root, tmp_path_factory):
-    return tiny_model(hoss_root, tmp_path_factory.mktemp('tiny'))
-
-
-@pytest.fixture(scope='module')
-def inferencer(tiny):
-    _, cfg, checkpoint = tiny
-    return ReIDInferencer(cfg, str(checkpoint))
 
 
 @pytest.fixture(scope='module')

@@ -1,11 +1,12 @@
-"""Fixtures of the tool tests (helpers in tool_runner.py; chip writers of
-tests/test_chips)."""
+"""Fixtures of the tool tests (helpers and the tiny model's fixtures in
+tool_runner.py; chip writers of tests/test_chips)."""
 import sys
 from pathlib import Path
 
 import pytest
 
-from tool_runner import DEMO_CONFIG, python_tool, tiny_options
+from tool_runner import (DEMO_CONFIG, inferencer, python_tool,  # noqa: F401
+                         tiny, tiny_options)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'test_chips'))
 

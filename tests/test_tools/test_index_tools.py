@@ -18,27 +18,15 @@ import pytest
 import tifffile
 
 from chip_writers import UTM_33N, write_tiff
-from sdfnet_mm.apis import ReIDInferencer
 from sdfnet_mm.chips import find_chips, parse_hoss_name
 from sdfnet_mm.retrieval import GalleryIndex
 from sdfnet_mm.structures import OPTICAL, SAR
 from tool_runner import (DEMO_CONFIG, REPO, expected_picture_size, load_tool,
-                         picture_size, tiny_model, tool_env)
+                         picture_size, tool_env)
 
 build_index = load_tool('tools/build_index.py')
 search_tool = load_tool('tools/search.py')
 retrieve = load_tool('tools/retrieve.py')
-
-
-@pytest.fixture(scope='module')
-def tiny(hoss_root, tmp_path_factory):
-    return tiny_model(hoss_root, tmp_path_factory.mktemp('tiny'))
-
-
-@pytest.fixture(scope='module')
-def inferencer(tiny):
-    _, cfg, checkpoint = tiny
-    return ReIDInferencer(cfg, str(checkpoint))
 
 
 @pytest.fixture(scope='module')

@@ -16,7 +16,6 @@ import tifffile
 import torch
 from PIL import Image
 
-from sdfnet_mm.apis import ReIDInferencer
 from sdfnet_mm.chips import ChipOptions, parse_hoss_name
 from sdfnet_mm.structures import OPTICAL, SAR, PerQueryResults
 from sdfnet_mm.visualization import Chip, draw_ranked_list
@@ -28,21 +27,9 @@ from sdfnet_mm.visualization.ranked_list import (FRAME, LABEL_LINES,
 
 from tool_runner import (DEMO_CONFIG, HEIGHT, REPO, chip_size,
                          expected_picture_size, load_tool, picture_size,
-                         python_tool, tiny_model)
+                         python_tool)
 
 CHANNELS = 32  # tiny_options' embed_dims
-
-
-@pytest.fixture(scope='module')
-def tiny(hoss_root, tmp_path_factory):
-    """(cfg-options strings, plain config, checkpoint path)."""
-    return tiny_model(hoss_root, tmp_path_factory.mktemp('tiny'))
-
-
-@pytest.fixture(scope='module')
-def inferencer(tiny):
-    _, cfg, checkpoint = tiny
-    return ReIDInferencer(cfg, str(checkpoint))
 
 
 @pytest.fixture(scope='module')

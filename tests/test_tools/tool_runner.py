@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import torch
 from PIL import Image
 
@@ -71,6 +72,21 @@ def tiny_model(hoss_root, directory: Path) -> tuple:
     checkpoint = Path(directory) / 'tiny.pth'
     torch.save({'state_dict': model.state_dict()}, checkpoint)
     return options, cfg, checkpoint
+
+
+@pytest.fixture(scope='module')
+def tiny(hoss_root, tmp_path_factory):
+    """(cfg-options strings, plain config, checkpoint path) of
+    :func:`tiny_model`, once per test module."""
+    return tiny_model(hoss_root, tmp_path_factory.mktemp('tiny'))
+
+
+@pytest.fixture(scope='module')
+def inferencer(tiny):
+    """A ReIDInferencer of the tiny model, with its checkpoint."""
+    from sdfnet_mm.apis import ReIDInferencer
+    _, cfg, checkpoint = tiny
+    return ReIDInferencer(cfg, str(checkpoint))
 
 
 def tool_env(extra=None) -> dict:
