@@ -12,9 +12,10 @@ process and their train steps interleaved, so that the host's slow spells
 single-precision matrix-multiply rate (the best of 2048^3 products run
 between the rounds of steps) is measured in the same process, window and
 threads; efficiency = achieved GFLOP/s / that rate.
-FLOPs are counted by ``torch.utils.flop_counter`` (linear, conv, matmul)
-plus the attention products, which it does not count on the CPU
-(``4 B N^2 C`` per block forward, twice that backward). A train step is
+FLOPs are counted by ``sdfnet_mm.utils.flop_count.count_flops``:
+``torch.utils.flop_counter`` (linear, conv, matmul) plus the CPU attention
+kernel, which torch does not count (``4 B N^2 C`` per block forward, twice
+that backward). A train step is
 forward + backward + SGD update. The plain ViT is MMPretrain's
 ``VisionTransformer`` with the same BNNeck head and losses (CE + triplet on
 the CLS token), i.e. SDF-Net without dual tokenizer, MIE, SSE, SCL and DFL.
@@ -124,29 +125,21 @@ def make_batch(batch: int, img_size=(256, 128)):
                                                  generator=generator)
 
 
-def attention_flops(model, batch: int, train: bool) -> int:
-    backbone = backbone_of(model)
-    tokens = backbone.pos_embed.shape[1] + int(
-        getattr(backbone, 'ship_size_embed', None) is not None)
-    forward = 4 * batch * tokens**2 * backbone.embed_dims * \
-        backbone.num_layers
-    return 3 * forward if train else forward
-
-
-def count_flops(model, mode: str, batch: int) -> int:
+def count_step_flops(model, mode: str, batch: int) -> int:
     """FLOPs of one step at ``batch``, counted at batch 2 and scaled."""
-    from torch.utils.flop_counter import FlopCounterMode
+    from sdfnet_mm.utils.flop_count import count_flops
     data = make_batch(2, backbone_of(model).img_size)
-    with FlopCounterMode(display=False) as counter:
+
+    def step() -> None:
         if mode == 'train':
             losses = model.loss(*data)
             sum(v for k, v in losses.items() if 'loss' in k).backward()
         else:
             with torch.no_grad():
                 model.features(data[0], data[2], data[3])
+
+    counted = count_flops(step)['Global']
     model.zero_grad()
-    counted = counter.get_total_flops() + attention_flops(
-        model, 2, mode == 'train')
     return counted * batch // 2
 
 
@@ -154,7 +147,7 @@ def prepare_case(case: str, mode: str, batch: int) -> dict:
     """Model, optimizer, batch and FLOPs of one case."""
     torch.manual_seed(0)
     model = make_model(case)
-    flops = count_flops(model, mode, batch)
+    flops = count_step_flops(model, mode, batch)
     model.train(mode == 'train')
     return dict(case=case, model=model, flops=flops,
                 data=make_batch(batch, backbone_of(model).img_size),

@@ -31,7 +31,7 @@ from sdfnet_mm.evaluation import format_results_table
 from sdfnet_mm.registry import MODELS
 from sdfnet_mm.structures import OPTICAL, SAR, PerQueryResult, PerQueryResults
 from sdfnet_mm.utils import register_all_modules
-from sdfnet_mm.visualization import draw_query_result, save_ranked_list
+from sdfnet_mm.visualization import draw_query_result, save_picture
 
 REPO = Path(__file__).resolve().parents[1]
 SPLITS = ('bounding_box_train', 'query', 'bounding_box_test')
@@ -90,7 +90,7 @@ def ranked_lists_picture(result_file: str, path: str) -> None:
     width = max(row.shape[1] for row in rows)
     padded = [np.pad(row, ((0, 0), (0, width - row.shape[1]), (0, 0)),
                      constant_values=255) for row in rows]
-    save_ranked_list(np.concatenate(padded), path)
+    save_picture(np.concatenate(padded), path)
 
 
 def main(argv=None) -> None:

@@ -1,9 +1,10 @@
-# Runtime: MMEngine's hooks, logging (text log + scalars.json; add
-# dict(type=TensorboardVisBackend) to vis_backends for TensorBoard) and
-# checkpoints. No model selection: the val_dataloader of the plain configs
-# is the TEST split (evaluated for monitoring only), so the last checkpoint
-# is the result; the *_val configs select the best epoch on a validation
-# split carved from the training identities instead.
+# Runtime: MMEngine's hooks, logging (text log + scalars.json; for
+# TensorBoard too, add to a config:
+# visualizer.vis_backends.append(dict(type='TensorboardVisBackend'))
+# ) and checkpoints. No model selection: the val_dataloader of the plain
+# configs is the TEST split (evaluated for monitoring only), so the last
+# checkpoint is the result; the *_val configs select the best epoch on a
+# validation split carved from the training identities instead.
 from mmengine.hooks import (CheckpointHook, DistSamplerSeedHook, IterTimerHook,
                             LoggerHook, ParamSchedulerHook)
 from mmengine.runner import LogProcessor

@@ -2,7 +2,8 @@
 import logging
 import os
 import os.path as osp
-from typing import Callable, Dict, List, Mapping, Optional, Tuple, Union
+from typing import (Callable, Dict, Iterator, List, Mapping, Optional, Tuple,
+                    Union)
 
 import numpy as np
 import torch
@@ -17,7 +18,8 @@ from sdfnet_mm.chips import (CHIP_EXTENSIONS, ChipOptions, chip_info,
                              parse_hoss_name, read_chip_header)
 from sdfnet_mm.evaluation import pairwise_distance
 from sdfnet_mm.registry import TRANSFORMS
-from sdfnet_mm.structures import OPTICAL, SAR, ModalityLike, parse_modality
+from sdfnet_mm.structures import (OPTICAL, SAR, ModalityLike, ReIDFeatures,
+                                  parse_modality)
 
 #: The gallery modality a query of each modality is searched in by
 #: default (cross-modal retrieval).
@@ -310,24 +312,81 @@ class ReIDInferencer(BaseInferencer):
         """Collect the predictions of all chips.
 
         Returns:
-            dict: ``features`` (N, C) float32, ``paths`` (N file paths),
-            ``ids`` (N,) int64 (-1 for distractors and unknown identities),
-            ``id_known`` (N,) bool (the file name gave the identity),
-            ``modalities`` (N,) int64 (0 optical, 1 SAR); with
+            dict: ``features`` (N, C) float32 and :meth:`chip_metadata`'s
+            ``paths``, ``ids``, ``id_known``, ``modalities``; with
             ``return_datasamples`` also ``data_samples``.
         """
-        identities = [sample.metainfo['identity'] for sample in preds]
         results = dict(
             features=torch.stack([s.pred_feature for s in preds
                                   ]).float().cpu().numpy(),
-            paths=[sample.img_path for sample in preds],
+            **self.chip_metadata(preds))
+        if return_datasamples:
+            results['data_samples'] = preds
+        return results
+
+    @staticmethod
+    def chip_metadata(samples: List[DataSample]) -> Dict:
+        """What the data samples of N chips say about them.
+
+        Returns:
+            dict: ``paths`` (N file paths), ``ids`` (N,) int64 (-1 for
+            distractors and unknown identities), ``id_known`` (N,) bool (the
+            file name gave the identity), ``modalities`` (N,) int64 (0
+            optical, 1 SAR).
+        """
+        identities = [sample.metainfo['identity'] for sample in samples]
+        return dict(
+            paths=[sample.img_path for sample in samples],
             ids=np.array([-1 if i is None else i for i in identities],
                          dtype=np.int64),
             id_known=np.array([i is not None for i in identities]),
-            modalities=np.array([int(s.modality) for s in preds],
+            modalities=np.array([int(s.modality) for s in samples],
                                 dtype=np.int64))
-        if return_datasamples:
-            results['data_samples'] = preds
+
+    def model_batches(self,
+                      inputs,
+                      batch_size: int = 1,
+                      modality: Optional[ModalityLike] = None
+                      ) -> Iterator[dict]:
+        """Batches of chips as the model takes them: through the test
+        pipeline and the model's data preprocessor.
+
+        Yields:
+            dict: ``inputs`` (B, 3, H, W), ``modality`` (B,), ``ship_size``
+            (B, 3) and ``data_samples``, for ``SDFNet.extract_feat`` or
+            ``SDFNet(**batch, mode=...)``.
+        """
+        for data in self.preprocess(self._inputs_to_list(inputs),
+                                    batch_size=batch_size,
+                                    modality=modality):
+            yield self.model.data_preprocessor(data, False)
+
+    @torch.no_grad()
+    def neck_features(self,
+                      inputs,
+                      batch_size: int = 1,
+                      modality: Optional[ModalityLike] = None) -> Dict:
+        """The neck's features of chips (``SDFNet.extract_feat``): the fused
+        feature and, with DFL, the shared and specific ones.
+
+        Returns:
+            dict: ``fused`` (N, C_out), ``shared`` and ``specific`` (N, C)
+            float32 arrays (None without DFL) and :meth:`chip_metadata`.
+        """
+        parts = {name: [] for name in ReIDFeatures._fields}
+        samples = []
+        for batch in self.model_batches(inputs, batch_size, modality):
+            _, features = self.model.extract_feat(
+                batch['inputs'], batch['modality'], batch['ship_size'])
+            for name, value in features._asdict().items():
+                parts[name].append(value)
+            samples.extend(batch['data_samples'])
+        results = {
+            name: None if values[0] is None else
+            torch.cat(values).float().cpu().numpy()
+            for name, values in parts.items()
+        }
+        results.update(self.chip_metadata(samples))
         return results
 
     @staticmethod

@@ -16,22 +16,18 @@ width ``2 * MARGIN + sum(tile widths) + QUERY_GAP + (k - 1) * MARGIN``
 """
 from typing import NamedTuple, Optional, Sequence, Tuple, Union
 
-import mmcv
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
 
 from sdfnet_mm.chips import read_chip_rgb
 from sdfnet_mm.structures import MODALITY_NAMES, PerQueryResult
+from .canvas import BACKGROUND, LINE_HEIGHT, draw_texts, scale_to_height
 
-#: RGB colours.
-BACKGROUND = (255, 255, 255)
-TEXT_COLOUR = (0, 0, 0)
+#: RGB colours of the frames.
 MATCH_COLOUR = (0, 160, 0)
 MISMATCH_COLOUR = (220, 0, 0)
 #: Layout sizes in pixels (see the module docstring).
 FRAME = 3
 MIN_TILE_WIDTH = 56
-LINE_HEIGHT = 12
 LABEL_LINES = 4
 MARGIN = 4
 QUERY_GAP = 16
@@ -61,13 +57,6 @@ def read_display_chip(chip: Chip) -> np.ndarray:
     return read_chip_rgb(chip.path, chip.modality, sar_method='log',
                          sar_scale=chip.sar_scale,
                          optical_bands=chip.optical_bands)
-
-
-def _scaled(image: np.ndarray, height: int) -> np.ndarray:
-    """``image`` resized to ``height`` rows, aspect ratio kept."""
-    rows, cols = image.shape[:2]
-    width = max(1, round(cols * height / rows))
-    return mmcv.imresize(image, (width, height), interpolation='bilinear')
 
 
 def _identity_text(identity: Optional[int]) -> str:
@@ -113,7 +102,7 @@ def draw_ranked_list(query: Chip,
             f'#{rank}', f'd {distance:.3g}', MODALITY_NAMES[item.modality],
             _identity_text(item.identity)
         ]))
-    chips = [_scaled(read_display_chip(chip), height) for chip, _, _ in tiles]
+    chips = [scale_to_height(read_display_chip(chip), height) for chip, _, _ in tiles]
     widths = [max(c.shape[1] + 2 * FRAME, MIN_TILE_WIDTH) for c in chips]
     gaps = ([QUERY_GAP] + [MARGIN] * (len(gallery) - 1)) if gallery else []
     lefts = np.cumsum([MARGIN] + [w + g for w, g in zip(widths, gaps)])
@@ -129,14 +118,11 @@ def draw_ranked_list(query: Chip,
                    x0:x0 + chip_width + 2 * FRAME] = colour
         canvas[top + FRAME:top + FRAME + height,
                x0 + FRAME:x0 + FRAME + chip_width] = chip
-    picture = Image.fromarray(canvas)
-    draw = ImageDraw.Draw(picture)
-    font = ImageFont.load_default()
-    for left, (_, _, lines) in zip(lefts, tiles):
-        for line, text in enumerate(lines):
-            draw.text((int(left) + 1, MARGIN + line * LINE_HEIGHT), text,
-                      fill=TEXT_COLOUR, font=font)
-    return np.asarray(picture)
+    return draw_texts(canvas, [
+        ((left + 1, MARGIN + line * LINE_HEIGHT), text)
+        for left, (_, _, lines) in zip(lefts, tiles)
+        for line, text in enumerate(lines)
+    ])
 
 
 def draw_query_result(result: PerQueryResult, topk: Optional[int] = None,
@@ -148,13 +134,3 @@ def draw_query_result(result: PerQueryResult, topk: Optional[int] = None,
         Chip(result.query, result.query_modality, result.query_id),
         [Chip(item.path, item.modality, item.id) for item in items],
         [item.distance for item in items], height)
-
-
-def save_ranked_list(image: np.ndarray, path: str) -> None:
-    """Write an (H, W, 3) uint8 RGB picture (PNG for a ``.png`` path),
-    creating the folder."""
-    if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
-        raise ValueError(f'{path}: picture is {image.dtype} {image.shape}; '
-                         'expected (H, W, 3) uint8 RGB')
-    if not mmcv.imwrite(mmcv.rgb2bgr(image), path):
-        raise OSError(f'{path}: cannot write the picture')

@@ -6,7 +6,8 @@ from typing import List, Optional, Sequence
 
 from mmengine.utils import ProgressBar
 
-from .ranked_list import Chip, draw_ranked_list, save_ranked_list
+from .canvas import save_picture
+from .ranked_list import Chip, draw_ranked_list
 
 
 def result_chips(results: dict,
@@ -39,7 +40,7 @@ def write_ranked_lists(out: str, queries: Sequence[Chip],
     progress = ProgressBar(len(queries))
     for query, gallery, dist in zip(queries, galleries, distances):
         name = osp.splitext(osp.basename(query.path))[0]
-        save_ranked_list(draw_ranked_list(query, gallery, dist),
-                         osp.join(out, f'{name}.png'))
+        save_picture(draw_ranked_list(query, gallery, dist),
+                     osp.join(out, f'{name}.png'))
         progress.update()
     print(f'\npictures written to {out}')

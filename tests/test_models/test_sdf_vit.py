@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from sdfnet_mm.models import SDFViT
-from sdfnet_mm.models.utils import gradient_energy
+from sdfnet_mm.models.utils import gradient_energy, gradient_energy_map
 
 TINY = dict(embed_dims=32, num_layers=3, num_heads=2, feedforward_channels=64)
 
@@ -55,6 +55,45 @@ def test_gradient_energy_by_hand():
     assert torch.allclose(forward, expected)
     with pytest.raises(ValueError, match='backward'):
         gradient_energy(grid, 'backward')
+
+
+def test_gradient_energy_map_by_hand():
+    # The grid of test_gradient_energy_by_hand: ch0 = w, ch1 = h^2 (3 x 4).
+    h = torch.arange(3.0)[:, None].expand(3, 4)
+    w = torch.arange(4.0)[None, :].expand(3, 4)
+    grid = torch.stack([w, h**2], dim=-1)[None]
+    # central: G_y only at h = 1 (|4 - 0| = 4 in ch1, 1 x 4 positions),
+    # G_x only at w = 1, 2 (|2| in ch0, 3 x 2 positions).
+    central = gradient_energy_map(grid, 'central')[0]
+    expected = torch.zeros(3, 4)
+    expected[1] += 4 / 4
+    expected[:, 1:3] += 2 / 6
+    assert torch.allclose(central, expected)
+    # forward: G_y at h = 0 (1), 1 (3) over 2 x 4 positions; G_x = 1 at
+    # w = 0..2 over 3 x 3 positions.
+    forward = gradient_energy_map(grid, 'forward')[0]
+    expected = torch.zeros(3, 4)
+    expected[0] += 1 / 8
+    expected[1] += 3 / 8
+    expected[:, :3] += 1 / 9
+    assert torch.allclose(forward, expected)
+    with pytest.raises(ValueError, match='backward'):
+        gradient_energy_map(grid, 'backward')
+
+
+@pytest.mark.parametrize('difference', ['central', 'forward'])
+def test_gradient_energy_map_sums_to_the_descriptor_energy(difference):
+    grid = torch.randn(3, 16, 8, 5, dtype=torch.float64)
+    energy_map = gradient_energy_map(grid, difference)
+    assert energy_map.shape == (3, 16, 8)
+    # The descriptor before its instance norm: mean and std give it back.
+    step = 2 if difference == 'central' else 1
+    energy = (grid[:, step:] - grid[:, :-step]).abs().mean((1, 2)) + \
+        (grid[:, :, step:] - grid[:, :, :-step]).abs().mean((1, 2))
+    assert torch.allclose(energy_map.sum((1, 2)), energy.sum(1))
+    normalised = (energy - energy.mean(1, keepdim=True)) / \
+        (energy.var(1, unbiased=False, keepdim=True) + 1e-5).sqrt()
+    assert torch.allclose(gradient_energy(grid, difference), normalised)
 
 
 @pytest.mark.parametrize('layer', [1, 2, 3])

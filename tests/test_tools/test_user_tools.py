@@ -2,7 +2,8 @@
 retrieve / extract_features / export_onnx, plot_cmc and visualize_worst.
 
 One small randomly initialised SDF-Net (the demo config shrunk by
-``tiny_options``) is saved once per module and used by every tool.
+``tiny_options``, the ``tiny`` fixture of conftest.py) is saved once per
+module and used by every tool.
 """
 import json
 import os

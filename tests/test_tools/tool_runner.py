@@ -1,4 +1,6 @@
-"""Run the tools as a user would: subprocesses on the real HOSS samples."""
+"""Run the tools as a user would: subprocesses on the real HOSS samples
+(or a tool's ``main`` in this process, :func:`load_tool`); the tiny model's
+fixtures and the picture-size helpers of the tool tests."""
 import argparse
 import importlib.util
 import json
@@ -108,6 +110,15 @@ def run_tool(args, timeout=300, env=None,
     return done
 
 
+def load_tool(relative: str):
+    """The tool script ``relative`` (to the repository) as a module."""
+    spec = importlib.util.spec_from_file_location(
+        Path(relative).stem, REPO / relative)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def python_tool(script, *args, **kwargs):
     return run_tool([sys.executable, REPO / script, *args], **kwargs)
 
@@ -125,14 +136,6 @@ def read_test_metrics(work_dir: Path) -> dict:
     runs = sorted(work_dir.glob('*/[0-9]*_[0-9]*.json'))
     rows = [json.loads(line) for line in runs[-1].read_text().splitlines()]
     return {k: v for k, v in rows[-1].items() if k.startswith('reid/')}
-
-
-def load_tool(relative: str):
-    spec = importlib.util.spec_from_file_location(
-        Path(relative).stem, REPO / relative)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def chip_size(path) -> tuple:

@@ -16,7 +16,7 @@ from typing import List, Sequence
 from mmengine.utils import track_iter_progress
 
 from sdfnet_mm.structures import PerQueryResult, PerQueryResults
-from sdfnet_mm.visualization import draw_query_result, save_ranked_list
+from sdfnet_mm.visualization import draw_query_result, save_picture
 
 
 def parse_args(argv=None):
@@ -54,7 +54,7 @@ def main(argv=None) -> None:
     for place, entry in enumerate(track_iter_progress(worst), start=1):
         picture = draw_query_result(entry, height=args.height)
         name = osp.splitext(osp.basename(entry.query))[0]
-        save_ranked_list(picture,
+        save_picture(picture,
                          osp.join(args.out, f'{place:02d}_{name}.png'))
     print(f'\n{"place":>5}  {"AP":>6}  {"first match":>11}  query')
     for place, entry in enumerate(worst, start=1):

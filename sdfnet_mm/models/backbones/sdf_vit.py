@@ -200,17 +200,22 @@ class SDFViT(VisionTransformer):
                 ship_size: Optional[torch.Tensor] = None) -> BackboneOutput:
         """images (B, 3, H, W), modality (B,), ship_size (B, 3)."""
         tokens, grid = self.embed(images, modality, ship_size)
-        first = self.num_extra_tokens
-        last = first + grid[0] * grid[1]
         structure = None
         for index, layer in enumerate(self.layers, start=1):
             tokens = layer(tokens)
             if index == self.structure_layer:
-                patch_grid = tokens[:, first:last].unflatten(1, grid)
-                structure = gradient_energy(patch_grid,
+                structure = gradient_energy(self.patch_grid(tokens, grid),
                                             self.structure_difference,
                                             self.structure_eps)
         return BackboneOutput(self.ln1(tokens), structure)
+
+    def patch_grid(self, tokens: torch.Tensor,
+                   grid: Tuple[int, int]) -> torch.Tensor:
+        """(B, N, ...) values per token -> (B, H', W', ...) of the patch
+        tokens (the extra tokens before and the ship-size token after them
+        left out)."""
+        first = self.num_extra_tokens
+        return tokens[:, first:first + grid[0] * grid[1]].unflatten(1, grid)
 
     def get_layer_depth(self, param_name: str, prefix: str = ''):
         """Layer depth for layer-wise decay; SDF-Net's inputs are stem."""
