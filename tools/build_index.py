@@ -167,7 +167,8 @@ def main(argv=None) -> None:
     register_all_modules(init_default_scope=False)
     try:
         build(args)
-    except (ValueError, FileExistsError, FileNotFoundError) as error:
+    except (ValueError, FileExistsError, FileNotFoundError,
+            RuntimeError) as error:
         raise SystemExit(f'build_index: {error}') from None
 
 

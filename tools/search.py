@@ -9,8 +9,9 @@
 
 QUERY: chip files or folders of chips (subfolders included). The model is
 the one ``INDEX_DIR/build.json`` records (``tools/build_index.py``: config,
-``--cfg-options``, checkpoint), or ``--config`` / ``--checkpoint`` /
-``--cfg-options`` where given; its fingerprint (checkpoint and config
+``--cfg-options``, checkpoint; for an index made with the library, the
+config and checkpoint files its fingerprint names), or ``--config`` /
+``--checkpoint`` / ``--cfg-options`` where given; its fingerprint (checkpoint and config
 hashes) must be the index's, else the search is refused. ``--modality``:
 the gallery chips searched; ``other`` (default) searches the other modality
 of each query (SAR chips for an optical query). The chip options describe
@@ -23,9 +24,11 @@ unknown).
 """
 import argparse
 import os.path as osp
+from pathlib import Path
 
 from sdfnet_mm.apis.build_log import BuildLog
 from sdfnet_mm.chips import find_chips
+from sdfnet_mm.retrieval.index_manifest import IndexManifest
 from sdfnet_mm.structures import MODALITY_NAMES
 from sdfnet_mm.utils import register_all_modules
 from sdfnet_mm.utils.inference_arguments import (MODALITY_CHOICES,
@@ -44,7 +47,7 @@ def parse_args(argv=None):
     parser.add_argument('queries', nargs='+', metavar='QUERY',
                         help='query chips or folders of chips')
     add_inference_arguments(
-        parser, model_help='default: the one INDEX_DIR/build.json records')
+        parser, model_help='default: the one the index records')
     parser.add_argument('--topk', type=int, default=10,
                         help='hits per query')
     parser.add_argument('--modality', choices=GALLERY_MODALITIES,
@@ -56,21 +59,31 @@ def parse_args(argv=None):
 
 
 def recorded_model(args: argparse.Namespace) -> None:
-    """Fill in the model arguments not given from the index's build log.
+    """Fill in the model arguments not given: from the index's build log,
+    else from its manifest's fingerprint (config and checkpoint files,
+    where they exist).
 
     Raises:
+        FileNotFoundError: when INDEX_DIR is not a gallery index.
         ValueError: naming the index when a model argument is neither given
             nor recorded.
     """
     log = BuildLog.read(args.index)
-    recorded = log.model if log else {}
+    if log is not None:
+        recorded = log.model
+    else:
+        fingerprint = IndexManifest.read(Path(args.index)).fingerprint
+        recorded = {key: path for key, path in (
+            ('config', fingerprint.config),
+            ('checkpoint', fingerprint.checkpoint)) if osp.isfile(path)}
     for key in ('config', 'checkpoint', 'cfg_options'):
         if getattr(args, key) is None:
             setattr(args, key, recorded.get(key))
     if args.config is None or args.checkpoint is None:
         raise ValueError(
-            f'{args.index}: no build log records the model of this index; '
-            'give --config and --checkpoint')
+            f'{args.index}: neither a build log nor the fingerprint names '
+            'the config and checkpoint files of this index; give --config '
+            'and --checkpoint')
 
 
 def query_paths(queries) -> list:
@@ -111,7 +124,7 @@ def main(argv=None) -> None:
     register_all_modules(init_default_scope=False)
     try:
         search(args)
-    except (ValueError, FileNotFoundError) as error:
+    except (ValueError, FileNotFoundError, RuntimeError) as error:
         raise SystemExit(f'search: {error}') from None
 
 

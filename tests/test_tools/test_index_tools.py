@@ -16,10 +16,12 @@ import time
 import numpy as np
 import pytest
 import tifffile
+from mmengine.config import Config
 
 from chip_writers import UTM_33N, write_tiff
+from sdfnet_mm.apis import ReIDInferencer
 from sdfnet_mm.chips import find_chips, parse_hoss_name
-from sdfnet_mm.retrieval import GalleryIndex
+from sdfnet_mm.retrieval import ChipRecord, GalleryIndex, ModelFingerprint
 from sdfnet_mm.structures import OPTICAL, SAR
 from tool_runner import (DEMO_CONFIG, REPO, expected_picture_size, load_tool,
                          picture_size, tool_env)
@@ -262,8 +264,35 @@ def test_search_tool_lists_and_pictures(hoss_index, tiny, inferencer,
     with pytest.raises(SystemExit, match='index built with checkpoint'):
         search_tool.main([str(out), queries[0], '--checkpoint',
                           str(other_checkpoint)])
-    with pytest.raises(SystemExit, match='no build log records the model'):
+    with pytest.raises(SystemExit, match='manifest.json not found'):
         search_tool.main([str(tmp_path), queries[0]])
+
+
+def test_search_an_index_made_with_the_library(tiny, hoss_root, tmp_path,
+                                               capsys):
+    """Without a build log, the model is the config and checkpoint files
+    the index's fingerprint names; a config object it cannot load."""
+    _, cfg, checkpoint = tiny
+    config = tmp_path / 'tiny_config.py'
+    cfg.dump(config)
+    inferencer = ReIDInferencer(str(config), str(checkpoint))
+    gallery = inferencer(str(hoss_root / 'query'), batch_size=8)
+    for name, fingerprint in (('files', inferencer.fingerprint()),
+                              ('object', ModelFingerprint.of_files(
+                                  checkpoint, Config(cfg.to_dict())))):
+        index = GalleryIndex.create(tmp_path / name, 32, fingerprint)
+        index.add(gallery['features'], [
+            ChipRecord(path, int(modality)) for path, modality in zip(
+                gallery['paths'], gallery['modalities'])])
+        index.save()
+    query = gallery['paths'][0]
+    search_tool.main([str(tmp_path / 'files'), query, '--topk', '2',
+                      '--modality', 'any'])
+    hits = printed_lists(capsys.readouterr().out)[query]
+    assert hits[0][0] == 0.0 and hits[0][3] == query
+    with pytest.raises(SystemExit, match='neither a build log nor the '
+                       'fingerprint names the config and checkpoint files'):
+        search_tool.main([str(tmp_path / 'object'), query])
 
 
 def ranked_lines(text: str) -> list:
