@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test demo clean-venv
+.PHONY: setup test demo demo-pretrain clean-venv
 
 setup: $(STAMP)
 
@@ -24,6 +24,19 @@ test: setup
 # ranked-list picture in work_dirs/demo (tools/demo.py).
 demo: setup
 	$(PY) tools/demo.py
+
+# The pre-training stage on the CPU (tools/make_synthetic_pairs.py,
+# configs/pretrain/transoss_vit-tiny_synthetic-pair.py): synthetic optical-SAR
+# pairs (if missing) -> contrastive pre-training of the demo backbone -> the
+# demo fine-tuning and evaluation from it (tools/demo.py with
+# configs/demo/sdfnet_vit-tiny_synthetic_pretrained.py), in
+# work_dirs/demo_pretrain. Budget: README, "Pre-training demo".
+PAIRS_ROOT := data/synthetic_pairs
+PRETRAIN_DIR := work_dirs/demo_pretrain
+demo-pretrain: setup
+	test -d $(PAIRS_ROOT) || $(PY) tools/make_synthetic_pairs.py --out $(PAIRS_ROOT) --seed 0
+	$(PY) tools/train.py configs/pretrain/transoss_vit-tiny_synthetic-pair.py --work-dir $(PRETRAIN_DIR)/pretrain
+	$(PY) tools/demo.py --config configs/demo/sdfnet_vit-tiny_synthetic_pretrained.py --work-dir $(PRETRAIN_DIR)
 
 clean-venv:
 	rm -rf $(VENV)

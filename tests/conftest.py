@@ -1,4 +1,5 @@
-"""Shared test fixtures: the real HOSS samples and the parity fixture.
+"""Shared test fixtures: the real HOSS samples, the parity fixture and a
+small synthetic pre-training pair set.
 
 Both live outside the repository (``../shared``); their locations come from
 ``SDFNET_HOSS_SAMPLES`` and ``SDFNET_PARITY_FIXTURE``. Only the tests that
@@ -36,6 +37,57 @@ def parity_fixture() -> dict:
                     '(set SDFNET_PARITY_FIXTURE)')
     import torch
     return torch.load(PARITY_FIXTURE, weights_only=True)
+
+
+@pytest.fixture
+def precision_log(monkeypatch) -> list:
+    """The (level, message) pairs that :mod:`sdfnet_mm.engine.precision`
+    logs during a test, from a fresh 'once' memory and without
+    ``SDFNET_ALLOW_EMULATED_BF16``."""
+    import logging
+
+    from sdfnet_mm.engine import precision
+    lines = []
+    monkeypatch.setattr(precision, '_LOGGED', set())
+    monkeypatch.setattr(
+        precision, 'print_log',
+        lambda message, logger=None, level=logging.INFO: lines.append(
+            (level, message)))
+    monkeypatch.delenv(precision.ALLOW_EMULATED_BF16, raising=False)
+    return lines
+
+#: The synthetic pre-training pairs the tests share: 24 pair ids, 12 ship,
+#: 6 harbour and 6 land scenes.
+SYNTHETIC_PAIRS = dict(num_pairs=24, seed=1)
+
+
+@pytest.fixture(scope='session')
+def synthetic_pairs_root(tmp_path_factory) -> Path:
+    """A small synthetic OptiSar_Pair set, generated once per session."""
+    from sdfnet_mm.synthetic import PairSpec, generate_pairs
+    root = tmp_path_factory.mktemp('pairs') / 'OptiSar_Pair'
+    generate_pairs(str(root), PairSpec(**SYNTHETIC_PAIRS), workers=1)
+    return root
+
+
+@pytest.fixture
+def log_messages():
+    """The messages MMEngine's current logger emits during the test."""
+    import logging
+
+    from mmengine.logging import MMLogger
+    messages = []
+
+    class Keep(logging.Handler):
+
+        def emit(self, record):
+            messages.append(record.getMessage())
+
+    handler = Keep()
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    yield messages
+    logger.removeHandler(handler)
 
 
 @pytest.fixture(autouse=True, scope='session')

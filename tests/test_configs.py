@@ -1,4 +1,6 @@
-"""Every config builds its model, datasets and sampler; a tiny copy trains."""
+"""Every config builds its model, datasets and sampler; a tiny copy trains.
+ReID configs on the real HOSS samples, pre-training configs on the
+synthetic pairs."""
 from pathlib import Path
 
 import pytest
@@ -10,13 +12,15 @@ from sdfnet_mm.registry import DATA_SAMPLERS, DATASETS, MODELS
 from sdfnet_mm.utils.launch import setup_precision
 
 REPO = Path(__file__).resolve().parents[1]
-CONFIGS = sorted(
+ALL_CONFIGS = sorted(
     str(p.relative_to(REPO)) for p in (REPO / 'configs').rglob('*.py')
     if '_base_' not in p.parts)
+PRETRAIN_CONFIGS = [c for c in ALL_CONFIGS if c.startswith('configs/pretrain/')]
+CONFIGS = [c for c in ALL_CONFIGS if c not in PRETRAIN_CONFIGS]
 
 
 def test_every_family_is_present():
-    names = set(CONFIGS)
+    names = set(ALL_CONFIGS)
     assert 'configs/sdfnet_vitb16_hoss.py' in names
     assert 'configs/authors/sdfnet_vitb16_hoss_authors.py' in names
     assert 'configs/demo/sdfnet_vit-tiny_synthetic.py' in names
@@ -26,6 +30,9 @@ def test_every_family_is_present():
             'configs/demo/scl_only_vit-tiny_synthetic.py',
             'configs/demo/dfl_only_vit-tiny_synthetic.py'} <= names
     assert sum(n.startswith('configs/ablations/') for n in names) == 9
+    assert PRETRAIN_CONFIGS == [
+        'configs/pretrain/transoss_vit-tiny_synthetic-pair.py',
+        'configs/pretrain/transoss_vitb16_optisar-pair.py']
 
 
 @pytest.mark.parametrize('path', CONFIGS)
@@ -107,3 +114,34 @@ def test_no_model_selection_on_the_test_split(path):
     assert val_dataset.val_ids == cfg.train_dataloader.dataset.val_ids
     # the classifier has one output per remaining training identity
     assert cfg.model.head.num_classes == cfg.num_ids - val_dataset.val_ids.num
+
+
+@pytest.mark.parametrize('path', PRETRAIN_CONFIGS)
+def test_pretrain_config_builds_and_steps(path, synthetic_pairs_root):
+    """Model, dataset and sampler of a pre-training config; one optimizer
+    step of its shrunk model with its own pipeline and optimizer."""
+    cfg = Config.fromfile(REPO / path)
+    assert cfg.model.backbone.ship_size_token is False
+    assert cfg.model.backbone.structure_layer is None
+    assert cfg.get('val_dataloader') is None
+    cfg.model.backbone.update(
+        arch=dict(embed_dims=32, num_layers=2, num_heads=2,
+                  feedforward_channels=64), init_cfg=None)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    cfg.train_dataloader.dataset.data_root = str(synthetic_pairs_root)
+    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    assert len(dataset) == 48
+    sampler_cfg = cfg.train_dataloader.sampler
+    assert 2 * sampler_cfg.num_pairs == cfg.train_dataloader.batch_size
+    sampler_cfg.num_pairs = 8
+    sampler = DATA_SAMPLERS.build(sampler_cfg,
+                                  default_args=dict(dataset=dataset, seed=0))
+    indices = list(sampler)[:sampler.batch_size]
+    batch = pseudo_collate([dataset[i] for i in indices])
+    from mmengine.optim import build_optim_wrapper
+    wrapper = build_optim_wrapper(model, dict(cfg.optim_wrapper))
+    before = model.logit_scale.detach().clone()
+    log_vars = model.train_step(batch, wrapper)
+    assert torch.isfinite(log_vars['loss'])
+    assert not torch.equal(before, model.logit_scale)

@@ -7,7 +7,7 @@
         --ef-search S] [--modality optical|sar] [--sensor optical=NAME
         sar=NAME] [--gsd optical=M sar=M] [--sar-scale amplitude|intensity|db]
         [--optical-bands R,G,B] [--batch-size 32] [--device cpu]
-        [--cfg-options KEY=VALUE ...]
+        [--precision auto|fp32|bf16|fp16] [--cfg-options KEY=VALUE ...]
 
 Every chip under the folders (subfolders included; TIFF / GeoTIFF, PNG,
 JPEG, see ``sdfnet_mm.chips``) is embedded with the model and added to the
@@ -19,7 +19,9 @@ capture time from the TIFF DateTime tag, ship id from a HOSS name.
 Resumable: the chips are added and the index saved in chunks of
 ``--save-every``; a killed build leaves the last saved index, and rerunning
 the same command adds only the chips not yet in it. ``INDEX_DIR/build.json``
-records the model and each run (``sdfnet_mm.apis.build_log``): without
+records the model (config, ``--cfg-options``, checkpoint, the precision
+its features were computed in) and each run
+(``sdfnet_mm.apis.build_log``): without
 ``--append`` an existing INDEX_DIR is refused unless it is an unfinished
 build of the same model and arguments (which resumes); ``--append`` adds
 the chips not yet in an existing index of the same model (refused for
@@ -129,18 +131,19 @@ def build(args: argparse.Namespace) -> None:
     spec = approx_spec(args)
     sensor = sensors(args.sensor)
     out = Path(args.out)
-    model = as_json(dict(config=osp.abspath(args.config),
-                         cfg_options=args.cfg_options,
-                         checkpoint=osp.abspath(args.checkpoint)))
     arguments = as_json(dict(
         folders=[osp.abspath(folder) for folder in args.folders],
         modality=args.modality, gsd=args.gsd, sar_scale=args.sar_scale,
         optical_bands=args.optical_bands, sensor=args.sensor,
         approx=spec and spec_to_dict(spec), train_size=args.train_size))
     paths = find_chips(args.folders)
+    inferencer = build_inferencer(args)
+    model = as_json(dict(config=osp.abspath(args.config),
+                         cfg_options=args.cfg_options,
+                         checkpoint=osp.abspath(args.checkpoint),
+                         precision=inferencer.precision.name))
     log = check_resume(out, BuildLog.read(out), model, arguments,
                        args.append, holds_index(out))
-    inferencer = build_inferencer(args)
     builder = GalleryBuild(inferencer, out, spec, args.train_size, sensor)
     log.write(out)
     todo = builder.missing(paths)

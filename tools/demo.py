@@ -5,7 +5,10 @@ evaluation and ranked lists, with the project's own tools.
         [--data-root data/synthetic_hoss] [--work-dir work_dirs/demo]
 
 1. ``tools/make_synthetic_hoss.py`` when ``--data-root`` has no data yet;
-2. ``tools/test.py`` on the model as initialised (the chance level);
+2. ``tools/test.py`` on the model as initialised (the chance level; the
+   pre-trained backbone before fine-tuning when the config's backbone
+   starts from a checkpoint, e.g.
+   ``configs/demo/sdfnet_vit-tiny_synthetic_pretrained.py``);
 3. ``tools/train.py`` (MMEngine's Runner, progress in its log);
 4. ``tools/test.py --out`` on the final checkpoint;
 5. ``ranked_lists.png``: two optical and two SAR queries with their top-8
@@ -135,9 +138,12 @@ def main(argv=None) -> None:
     ranked_lists_picture(result_file, picture)
     done('picture')
     print()
+    pretrained = Config.fromfile(args.config).model.backbone.get('init_cfg')
     print(format_results_table(
         logged_test_metrics(osp.join(args.work_dir, 'untrained')),
-        title='untrained (chance level), synthetic test split'))
+        title=('initial model (pre-trained backbone, before fine-tuning)'
+               if pretrained else 'untrained (chance level)') +
+        ', synthetic test split'))
     print()
     print(format_results_table(
         logged_test_metrics(osp.join(args.work_dir, 'trained')),

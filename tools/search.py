@@ -5,16 +5,16 @@
         [--config CONFIG --checkpoint CHECKPOINT] [--cfg-options ...]
         [--query-modality optical|sar] [--gsd optical=M sar=M]
         [--sar-scale amplitude|intensity|db] [--optical-bands R,G,B]
-        [--batch-size 32] [--device cpu]
+        [--batch-size 32] [--device cpu] [--precision auto|fp32|bf16|fp16]
 
 QUERY: chip files or folders of chips (subfolders included). The model is
 the one ``INDEX_DIR/build.json`` records (``tools/build_index.py``: config,
-``--cfg-options``, checkpoint; for an index made with the library, the
-config and checkpoint files its fingerprint names), or ``--config`` /
-``--checkpoint`` / ``--cfg-options`` where given; its fingerprint (checkpoint and config
-hashes) must be the index's, else the search is refused. ``--modality``:
-the gallery chips searched; ``other`` (default) searches the other modality
-of each query (SAR chips for an optical query). The chip options describe
+``--cfg-options``, checkpoint, precision; for an index made with the
+library, the config and checkpoint files its fingerprint names), or
+``--config`` / ``--checkpoint`` / ``--cfg-options`` / ``--precision`` where
+given; its fingerprint (checkpoint and config hashes) must be the index's,
+else the search is refused. ``--modality``: the gallery chips searched;
+``other`` (default) searches the other modality of each query (SAR chips for an optical query). The chip options describe
 the queries; gallery chips are shown as they were indexed.
 
 Prints, per query, its ranked hits (rank, distance ``1 - cos``, path,
@@ -76,7 +76,7 @@ def recorded_model(args: argparse.Namespace) -> None:
         recorded = {key: path for key, path in (
             ('config', fingerprint.config),
             ('checkpoint', fingerprint.checkpoint)) if osp.isfile(path)}
-    for key in ('config', 'checkpoint', 'cfg_options'):
+    for key in ('config', 'checkpoint', 'cfg_options', 'precision'):
         if getattr(args, key) is None:
             setattr(args, key, recorded.get(key))
     if args.config is None or args.checkpoint is None:

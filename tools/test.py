@@ -1,7 +1,8 @@
 """Evaluate a sdfnet_mm checkpoint: mAP / CMC / mINP for All, O->S, S->O.
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out FILE]
-        [--tta] [--cfg-options KEY=VALUE ...] [--launcher ...]
+        [--tta] [--precision {auto,fp32,bf16,fp16}]
+        [--cfg-options KEY=VALUE ...] [--launcher ...]
 
 ``--out`` writes per-query results (query file, AP, rank of the first true
 match, top-k gallery files) of every setting as JSON, for
@@ -16,8 +17,9 @@ from mmengine.runner import Runner
 
 from sdfnet_mm.evaluation import format_results_table
 from sdfnet_mm.utils import register_all_modules
-from sdfnet_mm.utils.launch import (add_runner_arguments,
-                                    apply_runner_arguments)
+from sdfnet_mm.utils.launch import (add_precision_arguments,
+                                    add_runner_arguments,
+                                    apply_runner_arguments, setup_precision)
 
 
 def parse_args(argv=None):
@@ -31,11 +33,13 @@ def parse_args(argv=None):
     parser.add_argument('--tta', action='store_true',
                         help='average the features of the image and its '
                         'horizontal flip (tta_model / tta_pipeline)')
+    add_precision_arguments(parser)
     return parser.parse_args(argv)
 
 
 def merge_args(cfg: Config, args) -> Config:
     apply_runner_arguments(cfg, args, args.config)
+    setup_precision(cfg, args.precision)
     if args.tta:
         if 'tta_model' not in cfg or 'tta_pipeline' not in cfg:
             raise KeyError(f'--tta: {args.config} defines no tta_model / '

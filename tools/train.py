@@ -1,6 +1,7 @@
 """Train a sdfnet_mm model with MMEngine's Runner.
 
-    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
+    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]]
+        [--amp | --precision {auto,fp32,bf16,fp16}]
         [--cfg-options KEY=VALUE ...] [--launcher {none,pytorch,slurm,mpi}]
 
 Several processes: ``bash tools/dist_train.sh CONFIG NPROC [args]`` (torchrun;
@@ -12,9 +13,9 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from sdfnet_mm.utils import register_all_modules
-from sdfnet_mm.utils.launch import (add_runner_arguments,
-                                    apply_runner_arguments,
-                                    setup_precision)
+from sdfnet_mm.utils.launch import (add_precision_arguments,
+                                    add_runner_arguments,
+                                    apply_runner_arguments, setup_precision)
 
 
 def parse_args(argv=None):
@@ -25,10 +26,7 @@ def parse_args(argv=None):
         '--resume', nargs='?', type=str, const='auto',
         help='resume from CKPT, or from the latest checkpoint in the work '
         'dir when no CKPT is given')
-    parser.add_argument('--amp', action='store_true',
-                        help='mixed precision (fp16 on GPU, bf16 on CPU); '
-                        'configs with AmpOptimWrapper use fp16 on a GPU '
-                        'without it')
+    add_precision_arguments(parser, amp=True)
     parser.add_argument('--no-validate', action='store_true',
                         help='skip validation during training')
     return parser.parse_args(argv)
@@ -37,7 +35,7 @@ def parse_args(argv=None):
 def merge_args(cfg: Config, args) -> Config:
     """Apply the command line to the config (OpenMMLab conventions)."""
     apply_runner_arguments(cfg, args, args.config)
-    setup_precision(cfg, amp=args.amp)
+    setup_precision(cfg, args.precision, amp=args.amp)
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:

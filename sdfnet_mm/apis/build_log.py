@@ -7,7 +7,7 @@ the model without being told.
 ``DIR/build.json``, replaced atomically::
 
     {"model": {"config": ..., "cfg_options": {...} | null,
-               "checkpoint": ...},
+               "checkpoint": ..., "precision": "fp32" | "bf16" | ...},
      "runs": [{"arguments": {...}, "finished": true}, ...]}
 
 Rules (:func:`check_resume`): without ``append``, a folder that holds an
@@ -106,8 +106,9 @@ def check_resume(directory: Path, log: Optional[BuildLog], model: dict,
         if resumable and last.arguments != arguments:
             changed = '; '.join(differences(last.arguments, arguments))
             raise ValueError(
-                f'{directory}: its last build run was not finished; rerun it '
-                f'with its arguments to finish it before appending ({changed})')
+                f'{directory}: its last build run was not finished; rerun '
+                'it with its arguments to finish it before appending '
+                f'({changed})')
         if not resumable:
             log.runs.append(BuildRun(arguments))
         return log

@@ -16,6 +16,8 @@ from mmpretrain.structures import DataSample
 
 from sdfnet_mm.chips import (CHIP_EXTENSIONS, ChipOptions, chip_info,
                              parse_hoss_name, read_chip_header)
+from sdfnet_mm.engine.precision import (Precision, config_amp,
+                                        resolve_precision)
 from sdfnet_mm.evaluation import pairwise_distance
 from sdfnet_mm.registry import TRANSFORMS
 from sdfnet_mm.structures import (OPTICAL, SAR, ModalityLike, ReIDFeatures,
@@ -67,6 +69,11 @@ class ReIDInferencer(BaseInferencer):
         pretrained (str, optional): Checkpoint to load. Defaults to None
             (a warning; the model keeps its initial weights).
         device (str | torch.device, optional): Device of the model.
+        precision (str, optional): ``'auto'``, ``'fp32'``, ``'bf16'`` or
+            ``'fp16'`` (:mod:`sdfnet_mm.engine.precision`), as in training;
+            None takes the config's ``precision`` (``'auto'`` when it has
+            none). The forward runs under the resolved autocast; features
+            are returned as float32.
 
     Example:
         >>> inferencer = ReIDInferencer(CONFIG, CHECKPOINT)
@@ -90,7 +97,8 @@ class ReIDInferencer(BaseInferencer):
     def __init__(self,
                  model: Union[str, Config],
                  pretrained: Optional[str] = None,
-                 device: Union[str, torch.device, None] = None) -> None:
+                 device: Union[str, torch.device, None] = None,
+                 precision: Optional[str] = None) -> None:
         self.checkpoint = pretrained
         if pretrained is None:
             print_log('ReIDInferencer: no checkpoint given; the model keeps '
@@ -98,6 +106,7 @@ class ReIDInferencer(BaseInferencer):
                       level=logging.WARNING)
         self.model_config = inference_config(model)
         super().__init__(self.model_config, pretrained=False, device=device)
+        self.precision = self._resolve_precision(self.model_config, precision)
         if pretrained is not None:
             # Strict, unlike get_model: weights of another architecture
             # must fail here, not give features of a random model.
@@ -107,6 +116,21 @@ class ReIDInferencer(BaseInferencer):
             except RuntimeError as err:
                 raise RuntimeError(f'checkpoint {pretrained} does not fit '
                                    f'the model of the config: {err}') from err
+
+    def _resolve_precision(self, cfg: Config,
+                           precision: Optional[str]) -> Precision:
+        """The precision of the forward on the model's device: the
+        request, else the config's, as :func:`setup_precision` of the
+        tools resolves it."""
+        if precision is None:
+            precision = cfg.get('precision', 'auto')
+        device_type = next(self.model.parameters()).device.type
+        return resolve_precision(precision, device_type, config_amp(cfg))
+
+    def forward(self, inputs: Union[dict, tuple], **kwargs):
+        """The model's ``test_step`` under the resolved autocast."""
+        with self.precision.autocast():
+            return super().forward(inputs, **kwargs)
 
     def _init_pipeline(self, cfg: Config) -> Callable:
         """The config's test pipeline (starts with ``LoadHOSSImage``)."""
@@ -366,8 +390,9 @@ class ReIDInferencer(BaseInferencer):
                       inputs,
                       batch_size: int = 1,
                       modality: Optional[ModalityLike] = None) -> Dict:
-        """The neck's features of chips (``SDFNet.extract_feat``): the fused
-        feature and, with DFL, the shared and specific ones.
+        """The neck's features of chips (``SDFNet.extract_feat`` under the
+        inferencer's precision, as :meth:`forward`): the fused feature and,
+        with DFL, the shared and specific ones.
 
         Returns:
             dict: ``fused`` (N, C_out), ``shared`` and ``specific`` (N, C)
@@ -376,8 +401,9 @@ class ReIDInferencer(BaseInferencer):
         parts = {name: [] for name in ReIDFeatures._fields}
         samples = []
         for batch in self.model_batches(inputs, batch_size, modality):
-            _, features = self.model.extract_feat(
-                batch['inputs'], batch['modality'], batch['ship_size'])
+            with self.precision.autocast():
+                _, features = self.model.extract_feat(
+                    batch['inputs'], batch['modality'], batch['ship_size'])
             for name, value in features._asdict().items():
                 parts[name].append(value)
             samples.extend(batch['data_samples'])

@@ -1,9 +1,13 @@
-"""HOSS ReID on disk, the identity samplers and the transforms."""
+"""HOSS ReID and OptiSar_Pair on disk, the identity and pair samplers and
+the transforms."""
 from .hoss import HOSSDataset
-from .samplers import CrossModalIdentitySampler, RandomIdentitySampler
+from .optisar_pair import OptiSARPairDataset
+from .samplers import (CrossModalIdentitySampler, OptiSARPairSampler,
+                       RandomIdentitySampler)
 from .transforms import LoadHOSSImage, PackReIDInputs
 
 __all__ = [
-    'HOSSDataset', 'CrossModalIdentitySampler', 'RandomIdentitySampler',
-    'LoadHOSSImage', 'PackReIDInputs'
+    'HOSSDataset', 'OptiSARPairDataset', 'CrossModalIdentitySampler',
+    'OptiSARPairSampler', 'RandomIdentitySampler', 'LoadHOSSImage',
+    'PackReIDInputs'
 ]

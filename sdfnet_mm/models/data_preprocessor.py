@@ -13,7 +13,8 @@ IMAGENET_STD = (58.395, 57.12, 57.375)
 @MODELS.register_module()
 class ReIDDataPreprocessor(ClsDataPreprocessor):
     """:class:`ClsDataPreprocessor` that also returns ``modality`` (B,) int64
-    and ``ship_size`` (B, 3) float32, stacked from the data samples.
+    and ``ship_size`` (B, 3) float32 (None when the samples carry none, as
+    OptiSar_Pair chips), stacked from the data samples.
 
     Images arrive as RGB uint8 (``LoadHOSSImage``), so ``to_rgb`` is off and
     the ImageNet mean/std are given in RGB order by default.
@@ -41,15 +42,20 @@ class ReIDDataPreprocessor(ClsDataPreprocessor):
         """Returns ``dict(inputs, data_samples, modality, ship_size)``."""
         batch = super().forward(data, training)
         samples = batch['data_samples']
-        if not samples or 'modality' not in samples[0] \
-                or 'ship_size' not in samples[0]:
+        if not samples or not all('modality' in s for s in samples):
             raise KeyError('ReIDDataPreprocessor: data samples need '
-                           "'modality' and 'ship_size' (use PackReIDInputs)")
+                           "'modality' (use PackReIDInputs)")
         if training:
             for augment in self.train_augments:
                 batch['inputs'] = augment(batch['inputs'])
         batch['modality'] = torch.stack(
             [sample.modality for sample in samples]).to(self.device)
+        with_size = ['ship_size' in sample for sample in samples]
+        if any(with_size) and not all(with_size):
+            raise KeyError("ReIDDataPreprocessor: 'ship_size' on "
+                           f'{sum(with_size)} of {len(samples)} data samples;'
+                           ' expected all or none')
         batch['ship_size'] = torch.stack(
-            [sample.ship_size for sample in samples]).to(self.device)
+            [sample.ship_size for sample in samples]).to(
+                self.device) if all(with_size) else None
         return batch

@@ -9,6 +9,7 @@ from mmpretrain.structures import DataSample
 
 from sdfnet_mm.registry import MODELS
 from sdfnet_mm.structures import BackboneOutput, ReIDFeatures
+from .utils import float32_island, upcast
 
 
 @MODELS.register_module()
@@ -24,6 +25,22 @@ class SDFNet(BaseModel):
     Modes of :meth:`forward`: ``'loss'`` (named losses and ``accuracy``),
     ``'predict'`` (``pred_feature`` on each data sample) and ``'tensor'``
     (the (B, C) retrieval features).
+
+    Float32 islands (:mod:`~sdfnet_mm.models.utils.float32_island`):
+    under autocast (bfloat16 on a CPU, float16 on a GPU) only the backbone
+    computes in the low precision. With autocast off and the backbone's
+    outputs upcast to float32 run the neck (the DFL projections: the
+    cosine of two nearly orthogonal features in ``loss_orth`` cancels
+    badly from bfloat16 projections), the BNNeck head, the retrieval
+    feature and the losses (the weighted triplet's ``|a|^2 + |b|^2 - 2 a.b``
+    distances and softmax weights, the orthogonal loss's normalisation, the
+    label-smoothed CE's log-softmax, the structure loss's prototypes); the
+    SCL descriptor (:func:`~sdfnet_mm.models.utils.gradient_energy`) is
+    an island of its own. CPU autocast leaves softmax, normalisation and
+    instance norm in the dtype of their inputs, so without the islands they
+    would run in bfloat16 (ViT-B/16, one batch at initialisation: the
+    weighted triplet 8.5e-3 relative from float32, 2.9e-4 with the losses
+    in float32).
 
     ``nonfinite_loss`` says what a training step does when a loss term is
     NaN or infinite: ``'raise'`` (default) stops with an error naming the
@@ -77,9 +94,13 @@ class SDFNet(BaseModel):
     def extract_feat(self, inputs: torch.Tensor, modality: torch.Tensor,
                      ship_size: Optional[torch.Tensor] = None
                      ) -> Tuple[BackboneOutput, ReIDFeatures]:
-        """Backbone and neck outputs of (B, 3, H, W) images."""
+        """Backbone and neck outputs of (B, 3, H, W) images; the neck reads
+        the leading ``neck.num_tokens`` tokens in float32 and gives float32
+        features."""
         backbone_out = self.backbone(inputs, modality, ship_size)
-        return backbone_out, self.neck(backbone_out.tokens)
+        tokens = backbone_out.tokens[:, :self.neck.num_tokens]
+        with float32_island(inputs):
+            return backbone_out, self.neck(upcast(tokens))
 
     def forward(self,
                 inputs: torch.Tensor,
@@ -97,7 +118,8 @@ class SDFNet(BaseModel):
             return self.predict(inputs, data_samples, modality, ship_size)
         if mode == 'tensor':
             _, features = self.extract_feat(inputs, modality, ship_size)
-            return self.head.test_embedding(features.fused)
+            with float32_island(inputs):
+                return self.head.test_embedding(features.fused)
         raise ValueError(f'SDFNet: invalid mode {mode!r}; expected '
                          "'loss', 'predict' or 'tensor'")
 
@@ -108,11 +130,12 @@ class SDFNet(BaseModel):
         labels = torch.cat([sample.gt_label for sample in data_samples])
         backbone_out, features = self.extract_feat(inputs, modality,
                                                    ship_size)
-        losses = self.neck.loss(features)
-        losses.update(self.head.loss(features.fused, labels))
-        if self.structure_loss is not None:
-            losses['loss_struct'] = self.structure_loss(
-                backbone_out.structure, labels, modality)
+        with float32_island(inputs):
+            losses = self.neck.loss(features)
+            losses.update(self.head.loss(features.fused, labels))
+            if self.structure_loss is not None:
+                losses['loss_struct'] = self.structure_loss(
+                    upcast(backbone_out.structure), labels, modality)
         return losses
 
     def parse_losses(self, losses: Dict[str, torch.Tensor]

@@ -67,7 +67,7 @@ def _points(poly: np.ndarray) -> np.ndarray:
     return np.round(poly * (1 << _SHIFT)).astype(np.int32)
 
 
-def _fill(canvas: np.ndarray, poly: np.ndarray, value) -> None:
+def fill_polygon(canvas: np.ndarray, poly: np.ndarray, value) -> None:
     cv2.fillPoly(canvas, [_points(poly)], value, cv2.LINE_AA, _SHIFT)
 
 
@@ -77,7 +77,7 @@ def _swept(poly: np.ndarray, offset: np.ndarray) -> np.ndarray:
     return cv2.convexHull(both)[:, 0].astype(np.float64)
 
 
-def _smooth_noise(rng: np.random.Generator, shape: Tuple[int, int],
+def smooth_noise(rng: np.random.Generator, shape: Tuple[int, int],
                   cell: int) -> np.ndarray:
     """Zero-mean, unit-ish noise correlated over about ``cell`` pixels."""
     h, w = shape
@@ -86,11 +86,11 @@ def _smooth_noise(rng: np.random.Generator, shape: Tuple[int, int],
     return cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC)
 
 
-def _sea(rng: np.random.Generator, shape: Tuple[int, int],
+def sea(rng: np.random.Generator, shape: Tuple[int, int],
          look: OpticalLook) -> np.ndarray:
     """Dark sea with swell and ripples, (h, w, 3) float32."""
     h, w = shape
-    swell = 1 + 0.12 * _smooth_noise(rng, shape, 24)
+    swell = 1 + 0.12 * smooth_noise(rng, shape, 24)
     ripple = cv2.GaussianBlur(
         rng.normal(0, 1, shape).astype(np.float32), (0, 0), 1.0, sigmaY=2.5)
     level = (swell + 0.25 * ripple)[..., None]
@@ -108,11 +108,11 @@ def _wake(rng: np.random.Generator, canvas: np.ndarray, ship: ShipModel,
                       [-ship.beam / 2 - spread, stern - reach],
                       [-ship.beam / 3, stern]])
     mask = np.zeros(canvas.shape[:2], np.float32)
-    _fill(mask, to_px(trail), 1.0)
+    fill_polygon(mask, to_px(trail), 1.0)
     cv2.polylines(mask, [_points(to_px(ship.outline(inset=-1.5)))], True,
                   0.5, 2, cv2.LINE_AA, _SHIFT)
     mask = cv2.GaussianBlur(mask, (0, 0), 3.0)
-    mask *= np.clip(0.7 + 0.5 * _smooth_noise(rng, mask.shape, 4), 0, 1)
+    mask *= np.clip(0.7 + 0.5 * smooth_noise(rng, mask.shape, 4), 0, 1)
     canvas += (look.wake * mask)[..., None] * (_FOAM - canvas)
 
 
@@ -121,23 +121,23 @@ def _draw_box(canvas: np.ndarray, height: np.ndarray, shadow: np.ndarray,
     """Top colour, height and cast shadow of one deck box, in place."""
     poly = to_px(box.polygon())
     top = base + box.height
-    _fill(shadow, _swept(poly, offset * top), top)
+    fill_polygon(shadow, _swept(poly, offset * top), top)
     if box.stripes:
         for colour, stripe in zip(box.stripes, box.stripe_polygons()):
-            _fill(canvas, to_px(stripe), colour)
+            fill_polygon(canvas, to_px(stripe), colour)
             cv2.polylines(canvas, [_points(to_px(stripe))], True,
                           tuple(0.5 * c for c in colour), 1, cv2.LINE_AA,
                           _SHIFT)
     else:
-        _fill(canvas, poly, box.colour)
+        fill_polygon(canvas, poly, box.colour)
     if box.kind in _OUTLINED:
         cv2.polylines(canvas, [_points(poly)], True,
                       tuple(0.45 * c for c in box.colour), 1, cv2.LINE_AA,
                       _SHIFT)
-    _fill(height, poly, top)
+    fill_polygon(height, poly, top)
 
 
-def _finish(canvas: np.ndarray, look: OpticalLook, size: Sequence[int],
+def finish(canvas: np.ndarray, look: OpticalLook, size: Sequence[int],
             rng: np.random.Generator) -> np.ndarray:
     """Exposure, white balance, saturation, haze, gamma, blur, resampling
     and noise."""
@@ -154,6 +154,44 @@ def _finish(canvas: np.ndarray, look: OpticalLook, size: Sequence[int],
     return np.round(np.clip(image, 0, 1) * 255).astype(np.uint8)
 
 
+def draw_ship(canvas: np.ndarray, height: np.ndarray, shadow: np.ndarray,
+              ship: ShipModel, to_px, look: OpticalLook,
+              rng: np.random.Generator) -> None:
+    """Wake (when ``look.wake``), hull, deck and deck boxes of ``ship``, in
+    place: colours on ``canvas``, heights on ``height`` and the heights of
+    the shadows they cast on ``shadow`` (canvas pixels)."""
+    offset = np.array(look.shadow) * OVERSAMPLE
+    if look.wake > 0:
+        _wake(rng, canvas, ship, to_px, look)
+    hull = to_px(ship.outline())
+    fill_polygon(shadow, _swept(hull, offset * ship.freeboard), ship.freeboard)
+    fill_polygon(canvas, hull, ship.hull_colour)
+    fill_polygon(canvas, to_px(ship.outline(inset=rng.uniform(0.8, 1.6))),
+          ship.deck_colour)
+    fill_polygon(height, hull, ship.freeboard)
+    for box in ship.boxes:
+        _draw_box(canvas, height, shadow, box, ship.freeboard, to_px, offset)
+
+
+def draw_structure(canvas: np.ndarray, height: np.ndarray,
+                   shadow: np.ndarray, box: Box, base: float, to_px,
+                   look: OpticalLook) -> None:
+    """One box standing on ground ``base`` metres high (a building, a crane,
+    a container stack), with its sun shadow, in place."""
+    _draw_box(canvas, height, shadow, box, base, to_px,
+              np.array(look.shadow) * OVERSAMPLE)
+
+
+def shade(canvas: np.ndarray, height: np.ndarray, shadow: np.ndarray,
+          look: OpticalLook, rng: np.random.Generator) -> None:
+    """Grime on every raised surface, then the cast shadows, in place."""
+    grime = 1 + 0.06 * smooth_noise(rng, height.shape, 6) + \
+        0.03 * rng.normal(0, 1, height.shape)
+    canvas *= np.where(height > 0, grime, 1.0)[..., None]
+    canvas *= np.where(shadow > height + 0.5, look.shadow_darkness,
+                       1.0)[..., None]
+
+
 def render_optical_chip(ship: ShipModel, pose: ChipPose,
                         rng: np.random.Generator) -> np.ndarray:
     """One optical chip, (H, W, 3) uint8 RGB, H x W = ``pose.size``."""
@@ -166,23 +204,9 @@ def render_optical_chip(ship: ShipModel, pose: ChipPose,
     def to_px(points: np.ndarray) -> np.ndarray:
         return pose.to_pixels(points, oversample=OVERSAMPLE)
 
-    offset = np.array(look.shadow) * OVERSAMPLE
-    canvas = _sea(rng, shape, look)
+    canvas = sea(rng, shape, look)
     height = np.zeros(shape, np.float32)
     shadow = np.zeros(shape, np.float32)
-    if look.wake > 0:
-        _wake(rng, canvas, ship, to_px, look)
-    hull = to_px(ship.outline())
-    _fill(shadow, _swept(hull, offset * ship.freeboard), ship.freeboard)
-    _fill(canvas, hull, ship.hull_colour)
-    _fill(canvas, to_px(ship.outline(inset=rng.uniform(0.8, 1.6))),
-          ship.deck_colour)
-    _fill(height, hull, ship.freeboard)
-    for box in ship.boxes:
-        _draw_box(canvas, height, shadow, box, ship.freeboard, to_px, offset)
-    grime = 1 + 0.06 * _smooth_noise(rng, shape, 6) + 0.03 * rng.normal(
-        0, 1, shape)
-    canvas *= np.where(height > 0, grime, 1.0)[..., None]
-    canvas *= np.where(shadow > height + 0.5, look.shadow_darkness,
-                       1.0)[..., None]
-    return _finish(canvas, look, pose.size, rng)
+    draw_ship(canvas, height, shadow, ship, to_px, look, rng)
+    shade(canvas, height, shadow, look, rng)
+    return finish(canvas, look, pose.size, rng)

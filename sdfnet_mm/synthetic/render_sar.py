@@ -21,7 +21,7 @@ from sdfnet_mm.structures import SAR
 from .pose import Acquisition, ChipPose
 from .ship_model import ShipModel
 
-_PAD = 40  # pixels of scene around the chip, so sidelobes do not wrap in
+PAD = 40  # pixels of scene around the chip, so sidelobes do not wrap in
 _SHIFT = 4
 #: Per box kind: (fill, edge) backscatter relative to the bare deck. Flat
 #: decks and covers mirror the beam away; walls meeting the deck (coamings,
@@ -91,7 +91,7 @@ def _points(poly: np.ndarray) -> np.ndarray:
     return np.round(poly * (1 << _SHIFT)).astype(np.int32)
 
 
-def _texture(rng: np.random.Generator, shape: Tuple[int, int], cell: int,
+def texture(rng: np.random.Generator, shape: Tuple[int, int], cell: int,
              shape_param: float) -> np.ndarray:
     """Unit-mean gamma texture correlated over about ``cell`` pixels."""
     h, w = shape
@@ -118,36 +118,50 @@ def _draw_edges(canvas: np.ndarray, poly: np.ndarray, level: float,
                  1, cv2.LINE_AA, _SHIFT)
 
 
-def _reflectivity(ship: ShipModel, to_px, look: SARLook, px_per_m: float,
-                  rng: np.random.Generator, shape: Tuple[int, int]
-                  ) -> np.ndarray:
-    """Mean backscatter per pixel (calm sea = 1), (h, w) float32."""
-    clutter = _texture(rng, shape, 3, look.clutter_shape)
-    hull = np.zeros(shape, np.float32)
-    outline = to_px(ship.outline())
-    cv2.fillPoly(hull, [_points(outline)], 1.0, cv2.LINE_AA, _SHIFT)
-    deck = look.deck * np.exp(0.6 * rng.normal(0, 1, shape)).astype(
-        np.float32) * _texture(rng, shape, 8, 2.0)
-    structure = np.ones(shape, np.float32)  # box fill over the bare deck
-    edges = np.zeros(shape, np.float32)
+def add_structures(structure: np.ndarray, edges: np.ndarray, boxes,
+                   base: float, to_px, look: SARLook,
+                   px_per_m: float) -> None:
+    """Boxes standing ``base`` metres high, in place: their fill
+    backscatter on ``structure``, their walls (and, for tall ones, the
+    walls laid over towards the sensor) on ``edges``."""
     range_dir = np.array(look.range_dir)
-    _draw_edges(edges, outline, _HULL_EDGE, range_dir)
     towards = range_dir * look.layover * px_per_m
-    for box in ship.boxes:
+    for box in boxes:
         fill, edge = _BACKSCATTER[box.kind]
         poly = to_px(box.polygon())
         cv2.fillPoly(structure, [_points(poly)], fill, cv2.LINE_AA, _SHIFT)
         _draw_edges(edges, poly, edge, range_dir)
         if box.height >= 5:  # walls smear towards the sensor (layover)
             for step in range(1, _LAYOVER_STEPS + 1):
-                lift = (ship.freeboard + box.height) * step / _LAYOVER_STEPS
+                lift = (base + box.height) * step / _LAYOVER_STEPS
                 _draw_edges(edges, poly + towards * lift, edge / (2 + step),
                             range_dir)
-    # Edges are rows of discrete scatterers (rails, bollards, stiffeners):
-    # a heavy-tailed, unit-mean modulation makes them dotted.
-    glints = rng.exponential(1.0, shape).astype(np.float32)**2 / 2
+
+
+def glints(rng: np.random.Generator, shape: Tuple[int, int]) -> np.ndarray:
+    """Edges are rows of discrete scatterers (rails, bollards, stiffeners):
+    a heavy-tailed, unit-mean modulation makes them dotted."""
+    return rng.exponential(1.0, shape).astype(np.float32)**2 / 2
+
+
+def ship_reflectivity(ship: ShipModel, to_px, look: SARLook,
+                      px_per_m: float, rng: np.random.Generator,
+                      shape: Tuple[int, int]) -> np.ndarray:
+    """Mean backscatter per pixel of a ship at sea (calm sea = 1), (h, w)
+    float32."""
+    clutter = texture(rng, shape, 3, look.clutter_shape)
+    hull = np.zeros(shape, np.float32)
+    outline = to_px(ship.outline())
+    cv2.fillPoly(hull, [_points(outline)], 1.0, cv2.LINE_AA, _SHIFT)
+    deck = look.deck * np.exp(0.6 * rng.normal(0, 1, shape)).astype(
+        np.float32) * texture(rng, shape, 8, 2.0)
+    structure = np.ones(shape, np.float32)  # box fill over the bare deck
+    edges = np.zeros(shape, np.float32)
+    _draw_edges(edges, outline, _HULL_EDGE, np.array(look.range_dir))
+    add_structures(structure, edges, ship.boxes, ship.freeboard, to_px, look,
+                   px_per_m)
     return (look.sea * clutter * (1 - hull) + deck * structure * hull +
-            look.deck * edges * glints + look.noise)
+            look.deck * edges * glints(rng, shape) + look.noise)
 
 
 def _impulse_response(shape: Tuple[int, int], look: SARLook) -> np.ndarray:
@@ -167,6 +181,58 @@ def _impulse_response(shape: Tuple[int, int], look: SARLook) -> np.ndarray:
     return response * np.exp(1j * np.pi * look.defocus * azimuth**2)
 
 
+def speckle(sigma: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Random-phase complex field of mean intensity ``sigma``."""
+    return np.sqrt(sigma / 2) * (rng.normal(size=sigma.shape) +
+                                 1j * rng.normal(size=sigma.shape))
+
+
+def ship_point_targets(ship: ShipModel, to_px, look: SARLook,
+                       px_per_m: float, rng: np.random.Generator
+                       ) -> Tuple[np.ndarray, np.ndarray]:
+    """The ship's point targets seen in one image: (K, 2) (col, row)
+    positions, laid over towards the sensor, and (K,) powers with
+    Swerling-like fading; some are hidden, a few flash."""
+    targets = ship.scatterers[rng.random(len(ship.scatterers)) < 0.8]
+    lift = np.array(look.range_dir) * look.layover * px_per_m
+    where = to_px(targets[:, :2]) + lift * (ship.freeboard + targets[:, 2:3])
+    power = targets[:, 3] * _POINT_GAIN * look.deck * rng.exponential(
+        1.0, len(targets))
+    # A few corners happen to face the sensor squarely: their flash
+    # saturates and streaks along range and azimuth across the chip.
+    flash = rng.choice(len(targets), min(len(targets), rng.integers(1, 4)),
+                       replace=False)
+    power[flash] *= rng.uniform(10, 100, len(flash))
+    return where, power
+
+
+def add_point_targets(field: np.ndarray, where: np.ndarray,
+                      power: np.ndarray, rng: np.random.Generator) -> None:
+    """Add point targets with random phases to ``field``, in place; those
+    outside it are left out."""
+    cols, rows = np.round(where).astype(int).T
+    keep = (rows >= 0) & (rows < field.shape[0]) & (cols >= 0) & (
+        cols < field.shape[1])
+    phase = np.exp(2j * np.pi * rng.random(len(power)))
+    np.add.at(field, (rows[keep], cols[keep]), (np.sqrt(power) * phase)[keep])
+
+
+def detect(field: np.ndarray, look: SARLook,
+           size: Tuple[int, int]) -> np.ndarray:
+    """Focus (impulse response), detect, resample and calibrate: the
+    (H, W) float32 amplitude of the ``size`` chip inside the padded
+    ``field``."""
+    height, width = size
+    image = np.fft.ifft2(np.fft.fft2(field) *
+                         _impulse_response(field.shape, look))
+    amplitude = cv2.GaussianBlur(
+        np.abs(image).astype(np.float32), (0, 0),
+        look.resampling)[PAD:PAD + height, PAD:PAD + width]
+    gain = look.calibration * look.ceiling / np.percentile(amplitude, 99)
+    calibrated = look.ceiling * np.tanh(gain * amplitude / look.ceiling)
+    return np.maximum(calibrated, 1e-4 * look.ceiling).astype(np.float32)
+
+
 def render_sar_chip(ship: ShipModel, pose: ChipPose,
                     rng: np.random.Generator) -> np.ndarray:
     """One SAR chip, (H, W) float32 amplitude > 0, H x W = ``pose.size``."""
@@ -175,33 +241,13 @@ def render_sar_chip(ship: ShipModel, pose: ChipPose,
                          f'{pose.modality}; expected {SAR} (SAR)')
     look = sample_look(pose.acquisition, rng)
     height, width = pose.size
-    shape = (height + 2 * _PAD, width + 2 * _PAD)
+    shape = (height + 2 * PAD, width + 2 * PAD)
 
     def to_px(points: np.ndarray) -> np.ndarray:
-        return pose.to_pixels(points, offset=_PAD)
+        return pose.to_pixels(points, offset=PAD)
 
-    sigma = _reflectivity(ship, to_px, look, pose.px_per_m, rng, shape)
-    field = np.sqrt(sigma / 2) * (rng.normal(size=shape) +
-                                  1j * rng.normal(size=shape))
-    # Point targets: Swerling-like fading, some hidden in this chip.
-    targets = ship.scatterers[rng.random(len(ship.scatterers)) < 0.8]
-    lift = np.array(look.range_dir) * look.layover * pose.px_per_m
-    where = to_px(targets[:, :2]) + lift * (ship.freeboard + targets[:, 2:3])
-    cols, rows = np.round(where).astype(int).T
-    keep = (rows >= 0) & (rows < shape[0]) & (cols >= 0) & (cols < shape[1])
-    power = targets[:, 3] * _POINT_GAIN * look.deck * rng.exponential(
-        1.0, len(targets))
-    # A few corners happen to face the sensor squarely: their flash
-    # saturates and streaks along range and azimuth across the chip.
-    flash = rng.choice(len(targets), min(len(targets), rng.integers(1, 4)),
-                       replace=False)
-    power[flash] *= rng.uniform(10, 100, len(flash))
-    phase = np.exp(2j * np.pi * rng.random(len(targets)))
-    np.add.at(field, (rows[keep], cols[keep]), (np.sqrt(power) * phase)[keep])
-    image = np.fft.ifft2(np.fft.fft2(field) * _impulse_response(shape, look))
-    amplitude = cv2.GaussianBlur(
-        np.abs(image).astype(np.float32), (0, 0),
-        look.resampling)[_PAD:_PAD + height, _PAD:_PAD + width]
-    gain = look.calibration * look.ceiling / np.percentile(amplitude, 99)
-    calibrated = look.ceiling * np.tanh(gain * amplitude / look.ceiling)
-    return np.maximum(calibrated, 1e-4 * look.ceiling).astype(np.float32)
+    sigma = ship_reflectivity(ship, to_px, look, pose.px_per_m, rng, shape)
+    field = speckle(sigma, rng)
+    where, power = ship_point_targets(ship, to_px, look, pose.px_per_m, rng)
+    add_point_targets(field, where, power, rng)
+    return detect(field, look, pose.size)

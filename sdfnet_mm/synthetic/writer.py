@@ -19,7 +19,7 @@ import os.path as osp
 import shutil
 from dataclasses import dataclass
 from functools import partial
-from typing import List, Optional, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmengine.utils import track_iter_progress, track_parallel_progress
@@ -195,6 +195,19 @@ def _prepare(out_dir: str, overwrite: bool) -> None:
         os.makedirs(path, exist_ok=True)
 
 
+def run_jobs(write: Callable, jobs: Sequence, workers: int) -> None:
+    """``write(job)`` for every job with a progress bar, in ``workers``
+    processes (any order: every job draws from its own random stream)."""
+    if workers < 1:
+        raise ValueError(f'generate: workers={workers}; expected >= 1')
+    if workers == 1:
+        for job in track_iter_progress(list(jobs)):
+            write(job)
+    else:
+        track_parallel_progress(write, list(jobs), nproc=workers,
+                                chunksize=8)
+
+
 def generate(out_dir: str, spec: SyntheticSpec, workers: int = 1,
              overwrite: bool = False) -> List[ChipJob]:
     """Write the whole dataset under ``out_dir`` with a progress bar.
@@ -208,10 +221,5 @@ def generate(out_dir: str, spec: SyntheticSpec, workers: int = 1,
         raise ValueError(f'generate: workers={workers}; expected >= 1')
     jobs = plan_dataset(spec)
     _prepare(out_dir, overwrite)
-    write = partial(write_chip, out_dir=out_dir)
-    if workers == 1:
-        for job in track_iter_progress(jobs):
-            write(job)
-    else:
-        track_parallel_progress(write, jobs, nproc=workers, chunksize=8)
+    run_jobs(partial(write_chip, out_dir=out_dir), jobs, workers)
     return jobs

@@ -9,6 +9,7 @@ from mmengine.config import DictAction
 from sdfnet_mm.apis import ReIDInferencer, inference_config
 from sdfnet_mm.chips import (SAR_SCALES, GroundSampleDistance,
                              parse_optical_bands)
+from sdfnet_mm.engine.precision import PRECISIONS
 from sdfnet_mm.structures import MODALITY_OF_NAME
 
 #: ``--*modality`` values: the modality of chips without a HOSS name.
@@ -32,10 +33,11 @@ def _argument_type(parse: Callable, name: str) -> Callable:
 def add_inference_arguments(parser: argparse.ArgumentParser,
                             model_help: str = '') -> None:
     """``config``, ``checkpoint``, ``--batch-size``, ``--device``,
-    ``--cfg-options`` and the chip options ``--gsd``, ``--sar-scale``,
-    ``--optical-bands`` (for chips that are not HOSS chips; see
-    :mod:`sdfnet_mm.chips`). With ``model_help`` the model is optional:
-    ``--config`` and ``--checkpoint``, whose default ``model_help`` says."""
+    ``--precision``, ``--cfg-options`` and the chip options ``--gsd``,
+    ``--sar-scale``, ``--optical-bands`` (for chips that are not HOSS
+    chips; see :mod:`sdfnet_mm.chips`). With ``model_help`` the model is
+    optional: ``--config`` and ``--checkpoint``, whose default
+    ``model_help`` says."""
     if model_help:
         parser.add_argument('--config',
                             help=f'model config file ({model_help})')
@@ -46,6 +48,11 @@ def add_inference_arguments(parser: argparse.ArgumentParser,
         parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--batch-size', type=int, default=32)
     parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
+    parser.add_argument(
+        '--precision', choices=PRECISIONS,
+        help="autocast of the forward; default: the config's precision "
+        '(auto: bfloat16 on a CPU with native bfloat16, else float32; '
+        'float16 on a GPU for configs with AmpOptimWrapper)')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings')
     parser.add_argument(
@@ -75,7 +82,9 @@ def chip_arguments(args: argparse.Namespace) -> dict:
 
 
 def build_inferencer(args: argparse.Namespace) -> ReIDInferencer:
-    """The inferencer of ``args.config`` with ``args.checkpoint`` loaded."""
+    """The inferencer of ``args.config`` with ``args.checkpoint`` loaded, in
+    ``args.precision`` where the tool has ``--precision`` (else the
+    config's)."""
     return ReIDInferencer(
         inference_config(args.config, args.cfg_options), args.checkpoint,
-        args.device)
+        args.device, getattr(args, 'precision', None))

@@ -3,14 +3,15 @@
 MMEngine assumes a GPU for distributed runs (``init_dist`` calls
 ``torch.cuda.set_device``; its DDP wrapper passes ``device_ids``) and for
 AMP (``AmpOptimWrapper``). Here, without CUDA, processes started by torchrun
-join a ``gloo`` group and the model is wrapped with ``device_ids=None``;
-a config's ``AmpOptimWrapper`` trains in float32 and ``--amp`` becomes
-bfloat16 autocast. With CUDA, MMEngine's own path is kept.
+join a ``gloo`` group and the model is wrapped with ``device_ids=None``.
+The precision (a config's ``precision``, ``--precision``, ``--amp``) is
+chosen by :func:`setup_precision` from the request and the hardware. With
+CUDA, MMEngine's own distributed path is kept.
 """
 import argparse
 import os
 import os.path as osp
-from typing import Optional
+from typing import Any, Mapping, Optional
 
 import torch
 import torch.distributed as dist
@@ -18,6 +19,9 @@ from mmengine.config import Config, DictAction
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
 
 from sdfnet_mm.engine.optimizers import CPUAutocastOptimWrapper
+from sdfnet_mm.engine.precision import (DTYPE_NAMES, PRECISIONS, Precision,
+                                        check_precision, config_amp,
+                                        resolve_precision)
 from .config_options import check_config_options
 
 
@@ -32,6 +36,24 @@ def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--launcher', default='none',
                         choices=['none', 'pytorch', 'slurm', 'mpi'])
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def add_precision_arguments(parser: argparse.ArgumentParser,
+                            amp: bool = False) -> None:
+    """``--precision`` (and, with ``amp``, ``--amp``, exclusive with it);
+    see :func:`setup_precision`."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        '--precision', choices=PRECISIONS,
+        help="default: the config's precision (auto: bfloat16 autocast on "
+        'a CPU with native bfloat16, float16 AMP on a GPU for configs with '
+        'AmpOptimWrapper, else float32); bf16 on a CPU without native '
+        'bfloat16 falls back to float32 with a warning')
+    if amp:
+        group.add_argument(
+            '--amp', action='store_true',
+            help='mixed precision of the device: --precision fp16 on a GPU, '
+            'bf16 on a CPU')
 
 
 def apply_runner_arguments(cfg: Config, args: argparse.Namespace,
@@ -69,36 +91,93 @@ def setup_launcher(cfg: Config, launcher: str) -> None:
         broadcast_buffers=False)
 
 
-#: Arguments of ``AmpOptimWrapper`` that a plain ``OptimWrapper`` refuses.
+#: Arguments of ``AmpOptimWrapper`` / ``CPUAutocastOptimWrapper`` that a
+#: plain ``OptimWrapper`` refuses.
 AMP_ONLY_ARGUMENTS = ('loss_scale', 'dtype', 'use_fsdp')
+#: Optimizer wrappers that autocast (by registry name).
+AUTOCAST_WRAPPERS = (AmpOptimWrapper.__name__,
+                     CPUAutocastOptimWrapper.__name__)
 
 
-def setup_precision(cfg: Config, amp: bool = False,
-                    cuda: Optional[bool] = None) -> None:
-    """Choose ``cfg.optim_wrapper`` for the device (``cuda``: whether CUDA
-    is available; found out when None).
+def _type_name(wrapper) -> str:
+    kind = wrapper.get('type')
+    return getattr(kind, '__name__', kind)
 
-    - A config that asks for MMEngine's ``AmpOptimWrapper`` (the authors'
-      config: float16 autocast and a dynamic grad scaler, as they trained)
-      keeps it on a GPU; without CUDA, where it cannot run, it becomes a
-      float32 ``OptimWrapper``.
-    - ``amp`` (``--amp``): float16 ``AmpOptimWrapper`` on a GPU, bfloat16
-      ``CPUAutocastOptimWrapper`` on the CPU.
+
+def requested_precision(cfg: Config, precision: Optional[str] = None,
+                        amp: bool = False, cuda: bool = False) -> str:
+    """What the command line and the config ask for: ``--amp`` (the
+    device's mixed precision: ``'fp16'`` on a GPU, ``'bf16'`` on a CPU),
+    else ``--precision``, else the config's ``precision`` (``'auto'`` when
+    it has none)."""
+    if amp and precision is not None:
+        raise ValueError(f'--amp and --precision {precision}: give one '
+                         '(--amp is --precision fp16 on a GPU, bf16 on a '
+                         'CPU)')
+    if amp:
+        return 'fp16' if cuda else 'bf16'
+    if precision is not None:
+        return check_precision(precision, '--precision')
+    return check_precision(cfg.get('precision', 'auto'),
+                           "the config's 'precision' key")
+
+
+def setup_precision(cfg: Config, precision: Optional[str] = None,
+                    amp: bool = False, cuda: Optional[bool] = None,
+                    capabilities: Optional[Mapping[str, Any]] = None,
+                    allow_emulated: Optional[bool] = None,
+                    log: bool = True) -> Precision:
+    """Resolve the precision (:mod:`sdfnet_mm.engine.precision`) of
+    ``cfg`` run on this device (``cuda``: whether CUDA is available; found
+    out when None) and set the config up for it.
+
+    - Training: ``optim_wrapper`` becomes ``AmpOptimWrapper`` (GPU, float16
+      with a dynamic grad scaler, or bfloat16), ``CPUAutocastOptimWrapper``
+      (CPU, bfloat16) or, for float32, a plain ``OptimWrapper`` (a config's
+      ``AmpOptimWrapper`` included, where CUDA is missing or float32 is
+      asked for).
+    - Validation and test: ``val_cfg.fp16`` / ``test_cfg.fp16`` turn on
+      MMEngine's loop autocast (bfloat16 on a CPU, float16 on a GPU) for
+      those precisions; a GPU bfloat16 run validates in float32 (the
+      loops would autocast to float16).
+
+    Args:
+        precision (str, optional): ``--precision``.
+        amp (bool): ``--amp``.
+        capabilities: CPU capabilities for the detection (tests); None
+            reads this CPU's.
+        allow_emulated (bool, optional): Grant ``'bf16'`` on a CPU without
+            native bfloat16 (benchmarks); None reads
+            ``SDFNET_ALLOW_EMULATED_BF16``.
+        log (bool): Log the decision.
+
+    Returns:
+        Precision: The decision, with its reason.
     """
     cuda = torch.cuda.is_available() if cuda is None else cuda
+    chosen = resolve_precision(
+        requested_precision(cfg, precision, amp, cuda),
+        'cuda' if cuda else 'cpu', config_amp(cfg), capabilities,
+        allow_emulated, log=log)
     wrapper = cfg.optim_wrapper
     # Types by registry name: a class put into a loaded config breaks the
     # config dump of the work dir.
-    if wrapper.get('type') in (AmpOptimWrapper, 'AmpOptimWrapper') \
-            and not cuda:
-        wrapper.type = OptimWrapper.__name__
-        for key in AMP_ONLY_ARGUMENTS:
-            wrapper.pop(key, None)
-    if not amp:
-        return
-    if cuda:
+    if chosen.dtype is None:
+        if _type_name(wrapper) in AUTOCAST_WRAPPERS:
+            wrapper.type = OptimWrapper.__name__
+            for key in AMP_ONLY_ARGUMENTS:
+                wrapper.pop(key, None)
+    elif cuda:
         wrapper.type = AmpOptimWrapper.__name__
-        wrapper.setdefault('loss_scale', 'dynamic')
+        wrapper.dtype = DTYPE_NAMES[chosen.name]
+        if chosen.name == 'fp16':
+            wrapper.setdefault('loss_scale', 'dynamic')
     else:
         wrapper.type = CPUAutocastOptimWrapper.__name__
-        wrapper.dtype = 'bfloat16'
+        wrapper.dtype = DTYPE_NAMES[chosen.name]
+        wrapper.pop('loss_scale', None)
+    loop_autocast = chosen.name == ('fp16' if cuda else 'bf16')
+    for key in ('val_cfg', 'test_cfg'):
+        if isinstance(cfg.get(key), dict):
+            cfg[key]['fp16'] = loop_autocast
+    return chosen

@@ -51,7 +51,7 @@ def trace_schedule(cfg: Config, iters_per_epoch: int) -> ScheduleTrace:
     any ``Runner``, it seeds the global random generators.
     """
     cfg = copy.deepcopy(cfg)
-    setup_precision(cfg, amp=False, cuda=False)
+    setup_precision(cfg, 'fp32', cuda=False, log=False)
     with tempfile.TemporaryDirectory() as work_dir:
         runner = Runner(
             model=cfg.model,

@@ -162,3 +162,31 @@ def test_convert_weights_tool_round_trip(tmp_path, parity_fixture):
     args[2] = str(tmp_path / 'missing.pth')
     bad = subprocess.run(args, capture_output=True, text=True, cwd=REPO)
     assert bad.returncode == 1 and 'missing.pth' in bad.stderr
+
+
+def test_timm_backbone_converts_for_pretraining(tmp_path):
+    """timm's ImageNet ViT for the pre-training model (the paper recipe's
+    start): backbone keys that init_cfg Pretrained loads as they are;
+    logit_scale and the modality embedding keep their initial values and
+    are reported."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(
+        REPO / 'configs/pretrain/transoss_vit-tiny_synthetic-pair.py')
+    cfg.model.backbone.arch = TINY
+    model = MODELS.build(cfg.model)
+    source = timm_backbone()
+    state, report = convert_checkpoint(source, shapes(model),
+                                       model.backbone.patch_resolution)
+    assert set(report.missing) == {'logit_scale', 'backbone.modality_embed'}
+    assert '14x14 grid resized bilinearly to 16x4' in report.filled[
+        'backbone.pos_embed']
+    path = tmp_path / 'imagenet.pth'
+    torch.save(dict(state_dict=state), path)
+    cfg.model.backbone.init_cfg = dict(type='Pretrained', checkpoint=str(path),
+                                       prefix='backbone.')
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    assert torch.equal(model.backbone.layers[1].ffn.layers[0][0].weight,
+                       source['blocks.1.mlp.fc1.weight'])
+    assert torch.equal(model.backbone.patch_embed_sar.projection.weight,
+                       source['patch_embed.proj.weight'])

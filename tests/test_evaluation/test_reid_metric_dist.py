@@ -1,15 +1,11 @@
 """ReIDMetric under torch.distributed (gloo, 2 CPU processes)."""
 import math
-import os
-import pickle
-import socket
 
 import pytest
 import torch
-import torch.distributed as dist
-import torch.multiprocessing as mp
 from mmengine.dataset import DefaultSampler
 
+from gloo_processes import run_in_gloo_group
 from sdfnet_mm.evaluation import ReIDMetric
 
 WORLD_SIZE = 2
@@ -48,21 +44,8 @@ def evaluate_shard(samples, collect_dir):
     return metric.evaluate(len(samples))
 
 
-def _worker(rank, port, out_dir, samples):
-    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
-    dist.init_process_group('gloo', rank=rank, world_size=WORLD_SIZE)
-    try:
-        result = evaluate_shard(samples, os.path.join(out_dir, 'collect'))
-        with open(os.path.join(out_dir, f'rank{rank}.pkl'), 'wb') as file:
-            pickle.dump(result, file)
-    finally:
-        dist.destroy_process_group()
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
+def evaluate_rank(rank, collect_dir, samples):
+    return evaluate_shard(samples, collect_dir)
 
 
 def assert_same(result, expected):
@@ -82,8 +65,7 @@ def test_two_processes_match_one(tmp_path):
     padded.process(None, samples + samples[:1])
     assert padded.evaluate(NUM_SAMPLES + 1) != single
 
-    mp.spawn(_worker, args=(free_port(), str(tmp_path), samples),
-             nprocs=WORLD_SIZE, join=True)
-    for rank in range(WORLD_SIZE):
-        with open(tmp_path / f'rank{rank}.pkl', 'rb') as file:
-            assert_same(pickle.load(file), single)
+    for result in run_in_gloo_group(
+            evaluate_rank, (str(tmp_path / 'collect'), samples), WORLD_SIZE,
+            tmp_path):
+        assert_same(result, single)

@@ -17,6 +17,7 @@ import tifffile
 import torch
 from PIL import Image
 
+from sdfnet_mm.apis import ReIDInferencer
 from sdfnet_mm.chips import ChipOptions, parse_hoss_name
 from sdfnet_mm.structures import OPTICAL, SAR, PerQueryResults
 from sdfnet_mm.visualization import Chip, draw_ranked_list
@@ -86,6 +87,33 @@ def test_inferencer_batches_and_ship_size_matter(inferencer, query_results,
     with torch.no_grad():
         other = inferencer.model(**batch, mode='tensor')[0].numpy()
     assert np.abs(other - single['features'][0]).max() > 1e-4
+
+
+def test_inferencer_precision(tiny, inferencer, query_results, hoss_root,
+                              monkeypatch):
+    """The demo config's float32 by default; bfloat16 autocast on request
+    (emulated here: SDFNET_ALLOW_EMULATED_BF16) gives float32 features
+    within bfloat16 rounding of float32's."""
+    assert inferencer.precision.name == 'fp32'
+    _, cfg, checkpoint = tiny
+    monkeypatch.setenv('SDFNET_ALLOW_EMULATED_BF16', '1')
+    bf16 = ReIDInferencer(cfg, str(checkpoint), precision='bf16')
+    assert bf16.precision.name == 'bf16'
+    features = bf16(str(hoss_root / 'query'), batch_size=16)['features']
+    reference = query_results['features']
+    assert features.dtype == np.float32
+    scale = np.abs(reference).max()
+    assert 0 < np.abs(features - reference).max() < 0.05 * scale
+    cosine = (features * reference).sum(1) / np.linalg.norm(
+        features, axis=1) / np.linalg.norm(reference, axis=1)
+    assert cosine.min() > 0.999
+    # The neck features of the feature tools take the same path.
+    paths = query_results['paths'][:8]
+    fused = bf16.neck_features(paths, batch_size=8)['fused']
+    reference = inferencer.neck_features(paths, batch_size=8)['fused']
+    assert fused.dtype == np.float32
+    gap = np.abs(fused - reference).max()
+    assert 0 < gap < 0.05 * np.abs(reference).max()
 
 
 def test_inferencer_modality_argument(inferencer, query_results, hoss_root,

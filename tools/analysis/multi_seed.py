@@ -14,7 +14,10 @@ without ``.py``) and, optionally, its own options: ``--amp`` (training in
 mixed precision, as ``tools/train.py --amp``), ``--tta`` (flip test-time
 augmentation, as ``tools/test.py --tta``), its own seeds, and
 ``--cfg-options`` for training and testing (after the global ones). So two
-variants of one file compare, e.g. ``fp32=CONFIG 'bf16=CONFIG --amp'``.
+variants of one file compare, e.g. ``'fp32=CONFIG --cfg-options
+precision=fp32' 'bf16=CONFIG --cfg-options precision=bf16'`` (a config's
+default precision depends on the hardware: see
+:mod:`sdfnet_mm.engine.precision`).
 
 Every (variant, seed) runs in this process through ``tools/train.py``'s and
 ``tools/test.py``'s own argument handling (``randomness.seed=S`` appended to

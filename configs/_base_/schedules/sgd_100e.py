@@ -28,5 +28,12 @@ param_scheduler = [
          end=max_epochs, by_epoch=True),
 ]
 train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=5)
+# Precision (sdfnet_mm/engine/precision.py; tools/train.py and tools/test.py
+# --precision override it): 'auto' is bfloat16 autocast on a CPU with native
+# bfloat16 (AMX-BF16 / AVX-512 BF16), float16 AMP on a GPU for a config with
+# AmpOptimWrapper (the authors'), float32 elsewhere; or 'fp32', 'bf16',
+# 'fp16'. The losses, the DFL neck, the BNNeck head and the SCL descriptor
+# compute in float32 under any autocast (SDFNet's float32 islands).
+precision = 'auto'
 val_cfg = dict()
 test_cfg = dict()

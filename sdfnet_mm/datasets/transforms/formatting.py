@@ -12,8 +12,10 @@ class PackReIDInputs(PackInputs):
 
     Besides ``gt_label`` it sets, on each data sample, ``modality`` (0-d
     int64 tensor), ``ship_size`` ((3,) float32 tensor, the ship-size token's
-    input) and, for test items, ``is_query`` (bool); ``identity`` and
-    ``settings`` go to the meta information with the usual meta keys.
+    input; HOSS items always have it, OptiSar_Pair items, which are not ship
+    chips, have none) and, for test items, ``is_query`` (bool);
+    ``identity`` and ``settings`` go to the meta information with the usual
+    meta keys.
     """
 
     ALGORITHM_KEYS = ('modality', 'ship_size', 'is_query')
@@ -26,13 +28,14 @@ class PackReIDInputs(PackInputs):
             meta_keys=meta_keys)
 
     def transform(self, results: dict) -> dict:
-        for key in ('modality', 'ship_size'):
-            if key not in results:
-                raise KeyError(f"PackReIDInputs: '{key}' missing from "
-                               f"{results.get('img_path', 'the sample')}; "
-                               'expected it from HOSSDataset')
+        if 'modality' not in results:
+            raise KeyError("PackReIDInputs: 'modality' missing from "
+                           f"{results.get('img_path', 'the sample')}; "
+                           'expected it from HOSSDataset / '
+                           'OptiSARPairDataset')
         results['modality'] = torch.tensor(results['modality'],
                                            dtype=torch.long)
-        results['ship_size'] = torch.from_numpy(
-            np.asarray(results['ship_size'], dtype=np.float32))
+        if 'ship_size' in results:
+            results['ship_size'] = torch.from_numpy(
+                np.asarray(results['ship_size'], dtype=np.float32))
         return super().transform(results)

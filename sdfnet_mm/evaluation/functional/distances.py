@@ -50,8 +50,9 @@ def check_channels(query_feats: Tensor, gallery_feats: Tensor) -> None:
 
 
 def _prepare(feats: Tensor, metric: str) -> Tensor:
-    """Features as used by ``metric``: at least float32, unit rows for
-    ``'cosine'``."""
+    """Features as used by ``metric``: at least float32 (the metric's
+    float32 island: features of a bfloat16 / float16 run are upcast before
+    any distance), unit rows for ``'cosine'``."""
     if feats.dtype in (torch.float16, torch.bfloat16):
         feats = feats.float()
     return F.normalize(feats, dim=1) if metric == 'cosine' else feats

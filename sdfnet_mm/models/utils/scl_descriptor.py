@@ -4,7 +4,9 @@ From the patch-token grid ``F`` (B, H', W', C) of block ``B_s``:
 spatial differences along both axes, ``e = mean_{h,w} |G|`` per channel for
 each axis, summed over the two axes, then instance-normalised over channels
 (zero mean, unit variance per sample), which removes the absolute magnitude
-gap between modalities.
+gap between modalities. Computed in float32 under any autocast (a float32
+island): differences of neighbouring tokens and the instance norm's
+statistics would otherwise run in the tokens' bfloat16 / float16.
 
 :func:`gradient_energy_map` spreads the same energy over the patch
 positions instead of the channels (what the descriptor sees where), for
@@ -14,6 +16,8 @@ from typing import Tuple
 
 import torch
 import torch.nn.functional as F
+
+from .float32_island import float32_island, upcast
 
 #: ``'central'``: ``F(h, w+1) - F(h, w-1)`` on the interior (the paper);
 #: ``'forward'``: ``F(h, w+1) - F(h, w)`` (the authors' code).
@@ -34,10 +38,12 @@ def spatial_differences(grid: torch.Tensor, difference: str = 'central'
 
 def gradient_energy(grid: torch.Tensor, difference: str = 'central',
                     eps: float = 1e-5) -> torch.Tensor:
-    """(B, H', W', C) token grid -> (B, C) instance-normalised descriptor."""
-    grad_y, grad_x = spatial_differences(grid, difference)
-    energy = grad_y.abs().mean(dim=(1, 2)) + grad_x.abs().mean(dim=(1, 2))
-    return F.instance_norm(energy[:, None], eps=eps)[:, 0]
+    """(B, H', W', C) token grid -> (B, C) instance-normalised descriptor,
+    in float32 (float64 for a float64 grid)."""
+    with float32_island(grid):
+        grad_y, grad_x = spatial_differences(upcast(grid), difference)
+        energy = grad_y.abs().mean(dim=(1, 2)) + grad_x.abs().mean(dim=(1, 2))
+        return F.instance_norm(energy[:, None], eps=eps)[:, 0]
 
 
 def gradient_energy_map(grid: torch.Tensor,
