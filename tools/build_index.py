@@ -128,6 +128,7 @@ def as_json(value):
 
 
 def build(args: argparse.Namespace) -> None:
+    """Create, resume or extend the index of ``args`` (module docstring)."""
     spec = approx_spec(args)
     sensor = sensors(args.sensor)
     out = Path(args.out)
