@@ -9,11 +9,12 @@ STAMP := $(VENV)/.installed
 
 setup: $(STAMP)
 
-$(STAMP): setup.py requirements/runtime.txt requirements/tests.txt requirements/tested.txt
+$(STAMP): setup.py requirements/runtime.txt requirements/tests.txt \
+          requirements/retrieval.txt requirements/tested.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements/tested.txt
-	$(PY) -m pip install --quiet -e '.[tests]'
+	$(PY) -m pip install --quiet -e '.[tests,retrieval]'
 	touch $@
 
 test: setup

@@ -1,4 +1,5 @@
-"""Install sdfnet_mm: ``pip install -e .`` (add ``[tests]`` for the test tools)."""
+"""Install sdfnet_mm: ``pip install -e .`` (add ``[tests]`` for the test tools,
+``[retrieval]`` for the faiss gallery index)."""
 from pathlib import Path
 
 from setuptools import find_packages, setup
@@ -26,6 +27,9 @@ setup(
     python_requires='>=3.9',
     packages=find_packages(include=['sdfnet_mm', 'sdfnet_mm.*']),
     install_requires=read_requirements('runtime'),
-    extras_require={'tests': read_requirements('tests')},
+    extras_require={
+        'tests': read_requirements('tests'),
+        'retrieval': read_requirements('retrieval'),
+    },
     zip_safe=False,
 )

@@ -49,7 +49,6 @@ quick case (the issue's reference: the loop ReID toolkits commonly use).
 """
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -57,6 +56,8 @@ import time
 import numpy as np
 import torch
 
+from process_memory import peak_mb, resident_mb
+from reid_features import add_centres_
 from sdfnet_mm.evaluation import (ReIDMetric, ranking_stats,
                                   reference_ranking, summarize_ranking)
 from sdfnet_mm.evaluation.functional import DistanceRows, default_chunk_size
@@ -93,29 +94,14 @@ def make_split(num_query: int, num_gallery: int, features: str, dim: int,
     query_feats = torch.randn(num_query, dim, generator=gen)
     gallery_feats = torch.randn(num_gallery, dim, generator=gen)
     if features == 'model-like':
-        # in slices, so that no large temporary raises the peak RSS
         centres = torch.randn(num_ids + 1, dim, generator=gen)
-        centres[-1] = 0  # distractors: noise only
+        centres[-1] = 0  # distractors (id -1, the last row): noise only
         for feats, ids in ((query_feats, query_ids),
                            (gallery_feats, gallery_ids)):
-            for start in range(0, len(ids), 4096):
-                part = slice(start, start + 4096)
-                feats[part].mul_(NOISE).add_(centres[ids[part]])
+            add_centres_(feats, ids, centres, NOISE)
     return (query_feats, query_ids,
             torch.randint(0, 2, (num_query, ), generator=gen), gallery_feats,
             gallery_ids, torch.randint(0, 2, (num_gallery, ), generator=gen))
-
-
-def resident_mb() -> float:
-    """Current RSS in MB."""
-    with open('/proc/self/statm') as statm:
-        pages = int(statm.read().split()[1])
-    return pages * resource.getpagesize() / 2**20
-
-
-def peak_mb() -> float:
-    """Peak RSS of this process in MB (``ru_maxrss`` is in KB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10
 
 
 def loop_ranking(dist, query_ids, gallery_ids):

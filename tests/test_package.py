@@ -10,7 +10,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / 'sdfnet_mm'
 #: Sub-packages that must not import the data package.
 INDEPENDENT_OF_DATA = ('models', 'evaluation', 'visualization', 'apis',
-                       'structures', 'chips')
+                       'structures', 'chips', 'retrieval')
 
 
 def imported_modules(path: Path):

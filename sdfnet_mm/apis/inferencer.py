@@ -20,7 +20,12 @@ from sdfnet_mm.engine.precision import (Precision, config_amp,
                                         resolve_precision)
 from sdfnet_mm.evaluation import pairwise_distance
 from sdfnet_mm.registry import TRANSFORMS
-from sdfnet_mm.structures import ModalityLike, ReIDFeatures, parse_modality
+from sdfnet_mm.structures import (OPTICAL, SAR, ModalityLike, ReIDFeatures,
+                                  parse_modality)
+
+#: The gallery modality a query of each modality is searched in by
+#: default (cross-modal retrieval).
+OTHER_MODALITY = {OPTICAL: SAR, SAR: OPTICAL}
 
 
 def inference_config(config: Union[str, Config],
@@ -33,11 +38,11 @@ def inference_config(config: Union[str, Config],
     name, not the class a lazy-import config holds. The plain form of the
     config (what ``Config.dump`` writes) names every type by its import
     path, e.g. ``'sdfnet_mm.models.SDFNet'``, which ``Registry.get``
-    resolves in any scope.
+    resolves in any scope. The file name is kept (messages, fingerprints).
     """
     if not isinstance(config, Config):
         config = Config.fromfile(config)
-    plain = Config(config.to_dict())
+    plain = Config(config.to_dict(), filename=config.filename)
     if cfg_options:
         plain.merge_from_dict(cfg_options)
     return plain
@@ -83,19 +88,25 @@ class ReIDInferencer(BaseInferencer):
     preprocess_kwargs = {
         'modality', 'gsd', 'sar_scale', 'optical_bands', 'chip_gsd'
     }
+    #: The checkpoint file loaded (None: initial weights).
+    checkpoint: Optional[str]
+    #: The config the model was built from (``get_model`` adds keys to
+    #: its copy, ``self.config``).
+    model_config: Config
 
     def __init__(self,
                  model: Union[str, Config],
                  pretrained: Optional[str] = None,
                  device: Union[str, torch.device, None] = None,
                  precision: Optional[str] = None) -> None:
+        self.checkpoint = pretrained
         if pretrained is None:
             print_log('ReIDInferencer: no checkpoint given; the model keeps '
                       'its initial weights', logger='current',
                       level=logging.WARNING)
-        cfg = inference_config(model)
-        super().__init__(cfg, pretrained=False, device=device)
-        self.precision = self._resolve_precision(cfg, precision)
+        self.model_config = inference_config(model)
+        super().__init__(self.model_config, pretrained=False, device=device)
+        self.precision = self._resolve_precision(self.model_config, precision)
         if pretrained is not None:
             # Strict, unlike get_model: weights of another architecture
             # must fail here, not give features of a random model.
@@ -128,9 +139,9 @@ class ReIDInferencer(BaseInferencer):
             for transform in cfg.test_dataloader.dataset.pipeline
         ])
 
-    def _inputs_to_list(self, inputs) -> List[str]:
+    def _inputs_to_list(self, inputs) -> list:
         """A folder gives its chips (:data:`CHIP_EXTENSIONS`, any case) in
-        sorted order."""
+        sorted order; data infos of :meth:`chips` pass unchanged."""
         if isinstance(inputs, (str, os.PathLike)) and osp.isdir(inputs):
             folder = os.fspath(inputs)
             paths = [
@@ -141,13 +152,15 @@ class ReIDInferencer(BaseInferencer):
                 raise ValueError(f'{folder}: no {"/".join(CHIP_EXTENSIONS)} '
                                  'chips in this folder')
             return paths
-        paths = [os.fspath(inputs)] if isinstance(
-            inputs, (str, os.PathLike)) else [os.fspath(p) for p in inputs]
+        items = [inputs] if isinstance(inputs,
+                                       (str, os.PathLike, dict)) else inputs
+        paths = [item if isinstance(item, dict) else os.fspath(item)
+                 for item in items]
         if not paths:
             raise ValueError('ReIDInferencer: no inputs; expected chip '
                              'paths or a folder of chips')
         for path in paths:
-            if not osp.isfile(path):
+            if not isinstance(path, dict) and not osp.isfile(path):
                 raise FileNotFoundError(
                     f'{path}: no such file or folder; expected a chip '
                     f'({"/".join(CHIP_EXTENSIONS)}) or a folder of chips')
@@ -163,7 +176,9 @@ class ReIDInferencer(BaseInferencer):
         ``modality`` (0 / 1, None: unknown) is used when the file name is
         not a HOSS name; the identity of such a chip is unknown (``None``).
         ``options`` and ``chip_gsd`` decide its ground sample distance, SAR
-        scale and optical bands (:func:`sdfnet_mm.chips.chip_info`).
+        scale and optical bands (:func:`sdfnet_mm.chips.chip_info`), which
+        ``chip`` (a :class:`~sdfnet_mm.chips.ChipInfo`) holds with the
+        header and where the GSD comes from.
 
         Raises:
             ValueError: naming ``path`` when the name gives no modality and
@@ -185,21 +200,21 @@ class ReIDInferencer(BaseInferencer):
         return dict(img_path=path, modality=code, identity=identity,
                     chip_size_m=chip.size_m, ship_size=chip.ship_size,
                     sar_scale=chip.sar_scale,
-                    optical_bands=chip.optical_bands)
+                    optical_bands=chip.optical_bands, chip=chip)
 
-    def preprocess(self,
-                   inputs: List[str],
-                   batch_size: int = 1,
-                   modality: Optional[ModalityLike] = None,
-                   gsd=None,
-                   sar_scale: Optional[str] = None,
-                   optical_bands=None,
-                   chip_gsd: Optional[Mapping[str, float]] = None):
-        """Batches of the test pipeline's outputs, collated.
+    def chips(self,
+              inputs,
+              modality: Optional[ModalityLike] = None,
+              gsd=None,
+              sar_scale: Optional[str] = None,
+              optical_bands=None,
+              chip_gsd: Optional[Mapping[str, float]] = None) -> List[dict]:
+        """The data infos (:meth:`data_info`) of chips, resolved and
+        checked (name, header, GSD, SAR scale, bands) without running the
+        model; the inferencer takes them as inputs.
 
         Args:
-            inputs: Chip paths.
-            batch_size: Chips per batch.
+            inputs: Chip paths or a folder (as for calling the inferencer).
             modality: Modality of chips without a HOSS name.
             gsd: Metres per pixel by modality, for chips without GeoTIFF
                 tags that are not HOSS chips: ``{'optical': 0.5}``,
@@ -212,24 +227,107 @@ class ReIDInferencer(BaseInferencer):
             chip_gsd: Metres per pixel of single chips, by path as given
                 or listed (overrides everything else).
 
-        Every chip's name and header are checked, and its GSD, SAR scale
-        and bands resolved, before the first batch.
+        Raises:
+            ValueError: naming the first chip that cannot be resolved.
         """
+        paths = self._inputs_to_list(inputs)
         if modality is not None:
             modality = parse_modality(modality, 'ReIDInferencer modality')
         options = ChipOptions(gsd, sar_scale, optical_bands)
         chip_gsd = dict(chip_gsd or {})
-        unknown = sorted(set(chip_gsd) - set(inputs))
+        unknown = sorted(set(chip_gsd) - set(paths))
         if unknown:
             raise ValueError(f'chip_gsd names {unknown[:3]} (of '
                              f'{len(unknown)}), which are not among the '
                              'inputs; expected their paths as given or '
                              'listed')
-        infos = [
+        return [
             self.data_info(path, modality, options, chip_gsd.get(path))
-            for path in inputs
+            for path in paths
         ]
+
+    def preprocess(self, inputs: list, batch_size: int = 1, **chip_kwargs):
+        """Batches of the test pipeline's outputs, collated.
+
+        ``inputs`` are chip paths, resolved by :meth:`chips` with
+        ``chip_kwargs`` (every chip's name and header checked, its GSD, SAR
+        scale and bands resolved, before the first batch), or data infos
+        :meth:`chips` made (then ``chip_kwargs`` must be empty).
+        """
+        if all(isinstance(item, dict) for item in inputs):
+            if any(value is not None for value in chip_kwargs.values()):
+                raise ValueError(
+                    f'ReIDInferencer: chip options {sorted(chip_kwargs)} '
+                    'given with data infos; give them to chips() instead')
+            infos = [dict(info) for info in inputs]  # the pipeline adds
+        else:
+            infos = self.chips(inputs, **chip_kwargs)
         return super().preprocess(infos, batch_size=batch_size)
+
+    def fingerprint(self):
+        """The :class:`~sdfnet_mm.retrieval.ModelFingerprint` of this
+        model (checkpoint file and config as merged), which a gallery index
+        of its features records.
+
+        Raises:
+            ValueError: when no checkpoint was loaded.
+        """
+        from sdfnet_mm.retrieval import ModelFingerprint
+        if self.checkpoint is None:
+            raise ValueError('ReIDInferencer: no checkpoint was loaded, so '
+                             'the model has no fingerprint for a gallery '
+                             'index; pass pretrained=CHECKPOINT')
+        return ModelFingerprint.of_files(self.checkpoint, self.model_config)
+
+    def search_index(self,
+                     inputs,
+                     index,
+                     topk: int = 10,
+                     gallery_modality: str = 'other',
+                     where=None,
+                     batch_size: int = 1,
+                     **chip_kwargs) -> Tuple[Dict, list]:
+        """Rank the chips of a gallery index for each query chip: the
+        queries' features are extracted, the gallery's are the index's.
+
+        Args:
+            inputs: Query chips: paths, a folder or data infos.
+            index: A :class:`~sdfnet_mm.retrieval.GalleryIndex` or its
+                folder, built with this model (checkpoint and config).
+            topk: Hits per query.
+            gallery_modality: ``'other'``: each query's other modality
+                (cross-modal: SAR chips for an optical query); or
+                ``'optical'``, ``'sar'``, ``'any'`` for all queries.
+            where: A :class:`~sdfnet_mm.retrieval.ChipFilter` on the
+                gallery chips' metadata, or None.
+            batch_size, chip_kwargs: As for calling the inferencer.
+
+        Returns:
+            tuple: the queries' results (as calling the inferencer returns
+            them) and, per query, its hits
+            (:class:`~sdfnet_mm.retrieval.SearchHit`), nearest first.
+
+        Raises:
+            ValueError: naming the index when it was built with another
+                model.
+        """
+        from sdfnet_mm.retrieval import GalleryIndex
+        if isinstance(index, GalleryIndex):
+            index.check_model(self.fingerprint())
+        else:
+            index = GalleryIndex.open(index, self.fingerprint())
+        queries = self(inputs, batch_size=batch_size, **chip_kwargs)
+        if gallery_modality != 'other':
+            return queries, index.search(queries['features'], topk,
+                                         gallery_modality, where)
+        hits: list = [None] * len(queries['paths'])
+        for code in np.unique(queries['modalities']).tolist():
+            rows = np.flatnonzero(queries['modalities'] == code)
+            found = index.search(queries['features'][rows], topk,
+                                 OTHER_MODALITY[code], where)
+            for row, row_hits in zip(rows, found):
+                hits[row] = row_hits
+        return queries, hits
 
     def postprocess(self,
                     preds: List[DataSample],

@@ -3,11 +3,13 @@ OptiSar_Pair file names, the HOSS format, ground sample distance, optical
 and SAR pixels to 8-bit RGB and the physical size the ship-size token sees.
 Used by the datasets, the inferencer, the synthetic generator and the
 pictures alike."""
+from .capture_time import capture_time
 from .chip_file import (CHIP_EXTENSIONS, ChipFileError, ChipHeader,
                         read_chip, read_chip_header)
 from .chip_info import ChipInfo, chip_info
 from .chip_options import ChipOptions
 from .chip_rgb import DISPLAY_SAR, read_chip_rgb
+from .chip_search import find_chips
 from .geotiff import GeoTIFFScaleError, geotiff_pixel_spacing
 from .ground_sample_distance import (ChipGSD, GroundSampleDistance,
                                      PixelSpacing, resolve_chip_gsd)
@@ -21,9 +23,9 @@ from .sar_to_rgb import SAR_TO_UINT8, sar_to_rgb
 from .ship_size import chip_size_m, ship_size_vector
 
 __all__ = [
-    'CHIP_EXTENSIONS', 'ChipFileError', 'ChipHeader', 'read_chip',
-    'read_chip_header', 'ChipInfo', 'chip_info', 'ChipOptions',
-    'DISPLAY_SAR', 'read_chip_rgb', 'GeoTIFFScaleError',
+    'capture_time', 'CHIP_EXTENSIONS', 'ChipFileError', 'ChipHeader',
+    'read_chip', 'read_chip_header', 'ChipInfo', 'chip_info', 'ChipOptions',
+    'DISPLAY_SAR', 'read_chip_rgb', 'find_chips', 'GeoTIFFScaleError',
     'geotiff_pixel_spacing', 'ChipGSD', 'GroundSampleDistance',
     'PixelSpacing', 'resolve_chip_gsd', 'GSD_M', 'hoss_format_problem',
     'is_hoss_chip', 'SUFFIX_OF_MODALITY', 'HOSSName', 'parse_hoss_name',

@@ -27,6 +27,7 @@ CHIP_EXTENSIONS = ('.tif', '.tiff', '.png', '.jpg', '.jpeg')
 
 _TIFF_MAGIC = (b'II*\x00', b'MM\x00*', b'II+\x00', b'MM\x00+')
 _GDAL_NODATA_TAG = 42113
+_DATETIME_TAG = 306
 _ALPHA = (1, 2)  # TIFF ExtraSamples: associated / unassociated alpha
 _TIFF_PHOTOMETRIC = ('MINISBLACK', 'RGB', 'YCBCR')
 #: Pillow mode -> (mode to convert to, dtype, bands, bands 0-2 are RGB).
@@ -56,6 +57,9 @@ class ChipHeader(NamedTuple):
     alpha bands were dropped. ``tag_spacing`` /
     ``tag_problem``: ground metres per pixel from the GeoTIFF tags, or
     why the tags give none (``None`` when there are no scale tags).
+    ``datetime``: the TIFF ``DateTime`` tag (306) as stored
+    (``'YYYY:MM:DD HH:MM:SS'``), ``None`` without it (see
+    :mod:`.capture_time`).
     """
     path: str
     format: str
@@ -68,6 +72,7 @@ class ChipHeader(NamedTuple):
     nodata: Optional[float] = None
     tag_spacing: Optional[PixelSpacing] = None
     tag_problem: Optional[str] = None
+    datetime: Optional[str] = None
 
 
 def _is_tiff(path: str) -> bool:
@@ -119,7 +124,8 @@ def _tiff_header(tif: 'tifffile.TiffFile', path: str) -> ChipHeader:
     samples = size.get('S', 1)
     return ChipHeader(path, 'TIFF', size['Y'], size['X'], len(keep),
                       np.dtype(series.dtype), rgb_order, samples - len(keep),
-                      nodata, spacing, problem)
+                      nodata, spacing, problem,
+                      page.tags.valueof(_DATETIME_TAG))
 
 
 def _tiff_pixels(tif: 'tifffile.TiffFile', path: str) -> np.ndarray:

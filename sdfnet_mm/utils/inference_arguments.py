@@ -1,5 +1,6 @@
 """Command-line arguments shared by the tools that run a trained model on
-chips (``tools/retrieve.py``, ``tools/extract_features.py``)."""
+chips (``tools/retrieve.py``, ``tools/extract_features.py``,
+``tools/build_index.py``, ``tools/search.py``)."""
 import argparse
 from typing import Callable
 
@@ -29,13 +30,22 @@ def _argument_type(parse: Callable, name: str) -> Callable:
     return checked
 
 
-def add_inference_arguments(parser: argparse.ArgumentParser) -> None:
+def add_inference_arguments(parser: argparse.ArgumentParser,
+                            model_help: str = '') -> None:
     """``config``, ``checkpoint``, ``--batch-size``, ``--device``,
     ``--precision``, ``--cfg-options`` and the chip options ``--gsd``,
     ``--sar-scale``, ``--optical-bands`` (for chips that are not HOSS
-    chips; see :mod:`sdfnet_mm.chips`)."""
-    parser.add_argument('config', help='model config file')
-    parser.add_argument('checkpoint', help='checkpoint file')
+    chips; see :mod:`sdfnet_mm.chips`). With ``model_help`` the model is
+    optional: ``--config`` and ``--checkpoint``, whose default
+    ``model_help`` says."""
+    if model_help:
+        parser.add_argument('--config',
+                            help=f'model config file ({model_help})')
+        parser.add_argument('--checkpoint',
+                            help=f'checkpoint file ({model_help})')
+    else:
+        parser.add_argument('config', help='model config file')
+        parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--batch-size', type=int, default=32)
     parser.add_argument('--device', default='cpu', help='e.g. cpu, cuda:0')
     parser.add_argument(

@@ -17,7 +17,7 @@ import tifffile
 import torch
 from PIL import Image
 
-from sdfnet_mm.apis import ReIDInferencer, inference_config
+from sdfnet_mm.apis import ReIDInferencer
 from sdfnet_mm.chips import ChipOptions, parse_hoss_name
 from sdfnet_mm.structures import OPTICAL, SAR, PerQueryResults
 from sdfnet_mm.visualization import Chip, draw_ranked_list
@@ -27,42 +27,11 @@ from sdfnet_mm.visualization.ranked_list import (FRAME, LABEL_LINES,
                                                  MIN_TILE_WIDTH,
                                                  MISMATCH_COLOUR, QUERY_GAP)
 
-from tool_runner import DEMO_CONFIG, REPO, load_tool, python_tool
+from tool_runner import (DEMO_CONFIG, HEIGHT, REPO, chip_size,
+                         expected_picture_size, load_tool, picture_size,
+                         python_tool)
 
-HEIGHT = 128  # the tools' chip height in pictures
 CHANNELS = 32  # tiny_options' embed_dims
-
-
-def chip_size(path) -> tuple:
-    with Image.open(path) as img:
-        width, height = img.size
-    return height, width
-
-
-def expected_picture_size(paths, height=HEIGHT) -> tuple:
-    """(H, W) of a ranked list of paths[0] (query) and paths[1:]."""
-    widths = []
-    for path in paths:
-        rows, cols = chip_size(path)
-        widths.append(
-            max(round(cols * height / rows) + 2 * FRAME, MIN_TILE_WIDTH))
-    k = len(paths) - 1
-    gaps = QUERY_GAP + (k - 1) * MARGIN if k else 0
-    return (2 * MARGIN + LABEL_LINES * LINE_HEIGHT + height + 2 * FRAME,
-            2 * MARGIN + sum(widths) + gaps)
-
-
-def picture_size(path, mode='RGB') -> tuple:
-    """(H, W) of a picture file, checking its mode."""
-    with Image.open(path) as img:
-        assert img.mode == mode
-        return img.size[::-1]
-
-
-@pytest.fixture(scope='module')
-def inferencer(tiny):
-    _, cfg, checkpoint = tiny
-    return ReIDInferencer(cfg, str(checkpoint))
 
 
 @pytest.fixture(scope='module')

@@ -1,5 +1,7 @@
 """Run the tools as a user would: subprocesses on the real HOSS samples
-(or a tool's ``main`` in this process, :func:`load_tool`)."""
+(or a tool's ``main`` in this process, :func:`load_tool`); the tiny model's
+fixtures and the picture-size helpers of the tool tests."""
+import argparse
 import importlib.util
 import json
 import os
@@ -7,8 +9,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+import torch
+from PIL import Image
+
+from sdfnet_mm.visualization.ranked_list import (FRAME, LABEL_LINES,
+                                                 LINE_HEIGHT, MARGIN,
+                                                 MIN_TILE_WIDTH, QUERY_GAP)
+
 REPO = Path(__file__).resolve().parents[2]
 DEMO_CONFIG = 'configs/demo/sdfnet_vit-tiny_synthetic.py'
+HEIGHT = 128  # the tools' chip height in pictures
 
 
 def tiny_options(hoss_root, epochs: int = 2) -> list:
@@ -42,6 +53,42 @@ def tiny_options(hoss_root, epochs: int = 2) -> list:
         'randomness.seed=0',
         'randomness.deterministic=True',
     ]
+
+
+def tiny_model(hoss_root, directory: Path) -> tuple:
+    """A randomly initialised tiny SDF-Net (``tiny_options``, seed 0):
+    (cfg-options strings, plain config, checkpoint ``directory/tiny.pth``).
+    """
+    from mmengine.config import DictAction
+    from mmpretrain.apis import get_model
+
+    from sdfnet_mm.apis import inference_config
+    options = tiny_options(hoss_root)
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    parsed = parser.parse_args(['--cfg-options', *options]).cfg_options
+    cfg = inference_config(str(REPO / DEMO_CONFIG), parsed)
+    torch.manual_seed(0)
+    model = get_model(cfg)
+    model.init_weights()
+    checkpoint = Path(directory) / 'tiny.pth'
+    torch.save({'state_dict': model.state_dict()}, checkpoint)
+    return options, cfg, checkpoint
+
+
+@pytest.fixture(scope='module')
+def tiny(hoss_root, tmp_path_factory):
+    """(cfg-options strings, plain config, checkpoint path) of
+    :func:`tiny_model`, once per test module."""
+    return tiny_model(hoss_root, tmp_path_factory.mktemp('tiny'))
+
+
+@pytest.fixture(scope='module')
+def inferencer(tiny):
+    """A ReIDInferencer of the tiny model, with its checkpoint."""
+    from sdfnet_mm.apis import ReIDInferencer
+    _, cfg, checkpoint = tiny
+    return ReIDInferencer(cfg, str(checkpoint))
 
 
 def tool_env(extra=None) -> dict:
@@ -89,3 +136,29 @@ def read_test_metrics(work_dir: Path) -> dict:
     runs = sorted(work_dir.glob('*/[0-9]*_[0-9]*.json'))
     rows = [json.loads(line) for line in runs[-1].read_text().splitlines()]
     return {k: v for k, v in rows[-1].items() if k.startswith('reid/')}
+
+
+def chip_size(path) -> tuple:
+    with Image.open(path) as img:
+        width, height = img.size
+    return height, width
+
+
+def expected_picture_size(paths, height=HEIGHT) -> tuple:
+    """(H, W) of a ranked list of paths[0] (query) and paths[1:]."""
+    widths = []
+    for path in paths:
+        rows, cols = chip_size(path)
+        widths.append(
+            max(round(cols * height / rows) + 2 * FRAME, MIN_TILE_WIDTH))
+    k = len(paths) - 1
+    gaps = QUERY_GAP + (k - 1) * MARGIN if k else 0
+    return (2 * MARGIN + LABEL_LINES * LINE_HEIGHT + height + 2 * FRAME,
+            2 * MARGIN + sum(widths) + gaps)
+
+
+def picture_size(path, mode='RGB') -> tuple:
+    """(H, W) of a picture file, checking its mode."""
+    with Image.open(path) as img:
+        assert img.mode == mode
+        return img.size[::-1]
