@@ -1,6 +1,5 @@
 """Synthetic HOSS generator: layout, formats, physics, determinism, CLI."""
 import filecmp
-import importlib.util
 import os
 from collections import defaultdict
 from dataclasses import replace
@@ -9,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from tool_loading import load_tool
 
 from sdfnet_mm.chips import GSD_M, parse_hoss_name
 from sdfnet_mm.chips.hoss_name import IDENTITY_NAME
@@ -19,18 +19,9 @@ from sdfnet_mm.synthetic import (CHIP_HEIGHT, CHIP_WIDTH, SHIP_CLASSES,
                                  sample_ship, ship_of)
 from sdfnet_mm.synthetic.writer import SPLIT_DIRS
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 # 6 train + 6 test identities, 2 optical + 2 SAR per train identity.
 TINY = SyntheticSpec(num_ids=12, seed=7, test_fraction=0.5,
                      train_per_modality=2, num_distractors=4)
-
-
-def load_tool(relative: str):
-    spec = importlib.util.spec_from_file_location(
-        Path(relative).stem, REPO_ROOT / relative)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope='module')

@@ -2,7 +2,6 @@
 (or a tool's ``main`` in this process, :func:`load_tool`); the tiny model's
 fixtures and the picture-size helpers of the tool tests."""
 import argparse
-import importlib.util
 import json
 import os
 import subprocess
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 import torch
 from PIL import Image
+from tool_loading import load_tool  # noqa: F401 (the tool tests import it here)
 
 from sdfnet_mm.visualization.ranked_list import (FRAME, LABEL_LINES,
                                                  LINE_HEIGHT, MARGIN,
@@ -108,15 +108,6 @@ def run_tool(args, timeout=300, env=None,
         assert done.returncode == 0, (done.stdout[-3000:] +
                                       done.stderr[-5000:])
     return done
-
-
-def load_tool(relative: str):
-    """The tool script ``relative`` (to the repository) as a module."""
-    spec = importlib.util.spec_from_file_location(
-        Path(relative).stem, REPO / relative)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def python_tool(script, *args, **kwargs):

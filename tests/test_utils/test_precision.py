@@ -1,13 +1,13 @@
 """setup_precision: the optimizer wrapper and loop autocast each config
 gets for each request on each device (the hardware given as a
 capabilities mapping), and the tools' --precision / --amp."""
-import importlib.util
 import logging
 from pathlib import Path
 
 import pytest
 from mmengine.config import Config
 from mmengine.optim import AmpOptimWrapper, OptimWrapper
+from tool_loading import load_tool
 
 from sdfnet_mm.engine import CPUAutocastOptimWrapper
 from sdfnet_mm.engine import precision as precision_module
@@ -101,16 +101,8 @@ def test_precision_from_the_config_key(precision_log):
         setup_precision(cfg, 'fp32', amp=True, cuda=False)
 
 
-def load_tool(name):
-    spec = importlib.util.spec_from_file_location(name, REPO / 'tools' /
-                                                  f'{name}.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_tools_precision_arguments(precision_log, capsys):
-    train, test = load_tool('train'), load_tool('test')
+    train, test = load_tool('tools/train.py'), load_tool('tools/test.py')
     config = str(REPO / PAPER)
     args = train.parse_args([config, '--precision', 'bf16'])
     cfg = train.merge_args(Config.fromfile(config), args)
