@@ -14,7 +14,7 @@ from sdfnet_mm.datasets import OptiSARPairDataset
 from sdfnet_mm.structures import OPTICAL, SAR
 from sdfnet_mm.synthetic import (PairSpec, generate_pairs, plan_pairs,
                                  sample_scene, ship_of)
-from test_generator import load_tool
+from tool_loading import load_tool
 
 SPEC = PairSpec(num_pairs=24, seed=1)  # as the session's synthetic_pairs_root
 
