@@ -2,8 +2,9 @@
 small synthetic pre-training pair set.
 
 Both live outside the repository (``../shared``); their locations come from
-``SDFNET_HOSS_SAMPLES`` and ``SDFNET_PARITY_FIXTURE``. Only the tests that
-need them skip, and only when they are absent.
+``SDFNET_HOSS_SAMPLES`` and ``SDFNET_PARITY_FIXTURE``. A test that needs
+one fails, naming the path and the variable, when it is absent: a skipped
+test would prove nothing.
 """
 import os
 from pathlib import Path
@@ -22,18 +23,18 @@ PARITY_FIXTURE = Path(
 
 @pytest.fixture(scope='session')
 def hoss_root() -> Path:
-    """The folder of real HOSS chips (skips when it is absent)."""
+    """The folder of real HOSS chips (fails when it is absent)."""
     if not HOSS_SAMPLES.is_dir():
-        pytest.skip(f'HOSS samples not found at {HOSS_SAMPLES} '
+        pytest.fail(f'HOSS samples not found at {HOSS_SAMPLES} '
                     '(set SDFNET_HOSS_SAMPLES)')
     return HOSS_SAMPLES
 
 
 @pytest.fixture(scope='session')
 def parity_fixture() -> dict:
-    """The authors' parity fixture, loaded (skips when it is absent)."""
+    """The authors' parity fixture, loaded (fails when it is absent)."""
     if not PARITY_FIXTURE.is_file():
-        pytest.skip(f'parity fixture not found at {PARITY_FIXTURE} '
+        pytest.fail(f'parity fixture not found at {PARITY_FIXTURE} '
                     '(set SDFNET_PARITY_FIXTURE)')
     import torch
     return torch.load(PARITY_FIXTURE, weights_only=True)
