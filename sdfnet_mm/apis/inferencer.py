@@ -422,7 +422,9 @@ class ReIDInferencer(BaseInferencer):
         """Rank the gallery for each query by cosine distance.
 
         Features are L2-normalised and the distance is ``1 - cos`` (the
-        evaluation setting); equal distances keep gallery order.
+        evaluation setting; float32 rounding clipped to ``[0, 2]``, as
+        :meth:`GalleryIndex.search` does, so a chip's distance to itself is
+        0 on both paths); equal distances keep gallery order.
 
         Args:
             query_feats: (Q, C) features.
@@ -437,6 +439,6 @@ class ReIDInferencer(BaseInferencer):
             raise ValueError(f'topk={topk}; expected >= 1')
         dist = pairwise_distance(
             torch.as_tensor(query_feats).float(),
-            torch.as_tensor(gallery_feats).float(), 'cosine')
+            torch.as_tensor(gallery_feats).float(), 'cosine').clamp_(0, 2)
         index = torch.argsort(dist, dim=1, stable=True)[:, :topk]
         return index.numpy(), dist.gather(1, index).numpy()

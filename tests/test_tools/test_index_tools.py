@@ -23,7 +23,8 @@ from sdfnet_mm.apis import ReIDInferencer
 from sdfnet_mm.chips import find_chips, parse_hoss_name
 from sdfnet_mm.retrieval import ChipRecord, GalleryIndex, ModelFingerprint
 from sdfnet_mm.structures import OPTICAL, SAR
-from tool_runner import (DEMO_CONFIG, REPO, expected_picture_size, load_tool,
+from tool_loading import load_tool
+from tool_runner import (DEMO_CONFIG, REPO, expected_picture_size,
                          picture_size, tool_env)
 
 build_index = load_tool('tools/build_index.py')

@@ -22,7 +22,8 @@ from sdfnet_mm.models.utils import gradient_energy_map
 from sdfnet_mm.structures import MODALITY_NAMES, OPTICAL, SAR
 from sdfnet_mm.visualization import heatmap_overlay, scale_to_height
 
-from tool_runner import (DEMO_CONFIG, REPO, load_tool, python_tool, scalars,
+from tool_loading import load_tool
+from tool_runner import (DEMO_CONFIG, REPO, python_tool, scalars,
                          tiny_options)
 
 CHANNELS, FFN, LAYERS = 32, 64, 2  # tiny_options' ViT

@@ -1,6 +1,6 @@
-"""Run the tools as a user would: subprocesses on the real HOSS samples
-(or a tool's ``main`` in this process, :func:`load_tool`); the tiny model's
-fixtures and the picture-size helpers of the tool tests."""
+"""Run the tools as a user would: subprocesses on the real HOSS samples;
+the tiny model's fixtures and the picture-size helpers of the tool tests
+(a tool's ``main`` in the test's process comes from ``tool_loading``)."""
 import argparse
 import json
 import os
@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 import torch
 from PIL import Image
-from tool_loading import load_tool  # noqa: F401 (the tool tests import it here)
 
 from sdfnet_mm.visualization.ranked_list import (FRAME, LABEL_LINES,
                                                  LINE_HEIGHT, MARGIN,
