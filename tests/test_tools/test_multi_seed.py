@@ -117,6 +117,25 @@ def test_finished_runs_are_skipped_and_summarized(multi_seed, tmp_path,
         ('base', '0'), ('base', '1'), ('base', '2'), ('other', '0'),
         ('other', '2')]
     assert float(runs[1]['all_mAP']) == 50.0
+    # --record: the runs' three files and the summary, nothing else; the
+    # record alone rebuilds the same summary
+    record = tmp_path / 'record'
+    multi_seed.main(argv + ['--record', str(record)])
+    kept = sorted(str(path.relative_to(record))
+                  for path in record.rglob('*') if path.is_file())
+    assert kept == sorted(
+        ['summary.md', 'summary.json', 'runs.csv'] +
+        [f'{label}/seed_{seed}/{name}'
+         for label, seeds in (('base', (0, 1, 2)), ('other', (0, 2)))
+         for seed in seeds
+         for name in ('spec.json', 'results.json', 'per_query.json')])
+    rebuilt = multi_seed.main(argv[:2] + ['--seeds', '0', '1', '2',
+                                          '--work-dir', str(record),
+                                          '--bootstrap', '400',
+                                          '--summarize-only'])
+    for key in ('configs', 'comparisons', 'runs'):  # (NaN != NaN)
+        assert json.dumps(rebuilt[key]) == json.dumps(summary[key])
+    assert (record / 'summary.md').read_text() == markdown
     # the same labels asked with other options: refused, naming the file
     with pytest.raises(ValueError, match='spec.json describes another run'):
         multi_seed.main(argv + ['--cfg-options', 'train_cfg.max_epochs=3'])

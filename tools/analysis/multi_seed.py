@@ -4,7 +4,7 @@ differences with bootstrap intervals.
     python tools/analysis/multi_seed.py VARIANT [VARIANT ...] [--seeds 0 1 2]
         [--work-dir work_dirs/multi_seed] [--cfg-options KEY=VALUE ...]
         [--checkpoint last|best] [--bootstrap 10000] [--bootstrap-seed 0]
-        [--summarize-only]
+        [--summarize-only] [--record DIR]
 
     VARIANT = '[LABEL=]CONFIG [--amp] [--tta] [--seeds S ...]
                [--cfg-options KEY=VALUE ...]'    (quoted when it has spaces)
@@ -33,6 +33,12 @@ the options), in ``WORK_DIR/<label>/seed_<S>/``:
   exists and is skipped by later calls, so a long study continues in a later
   sitting.
 
+``--record DIR`` also copies what the summary reads (each finished run's
+``spec.json``, ``results.json`` and ``per_query.json``, and the three summary
+files) into ``DIR`` with the same layout: a small folder to keep with the
+code (``docs/studies/``), from which ``--work-dir DIR --summarize-only``
+rebuilds the tables and in which a later sitting's study continues.
+
 The checkpoint tested is the last one (``--checkpoint best``: the single
 ``best_*.pth``, which only a ``*_val`` config selects, on its validation
 split). Finally ``WORK_DIR/summary.md`` (also printed), ``summary.json`` and
@@ -53,6 +59,7 @@ import os
 import os.path as osp
 import re
 import shlex
+import shutil
 import sys
 import time
 import traceback
@@ -73,6 +80,9 @@ from sdfnet_mm.utils import register_all_modules
 TOOLS = Path(__file__).resolve().parents[1]
 DEFAULT_WORK_DIR = 'work_dirs/multi_seed'
 LABEL = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._+-]*$')
+#: What the summary reads of a finished run (``--record`` keeps these).
+RECORD_FILES = ('spec.json', 'results.json', 'per_query.json')
+SUMMARY_FILES = ('summary.md', 'summary.json', 'runs.csv')
 
 
 def load_tool(name: str):
@@ -308,6 +318,29 @@ class Study:
                                     'expected the training to have saved')
         return last
 
+    def record(self, folder: str) -> List[str]:
+        """Copy :data:`RECORD_FILES` of every finished run and the summary
+        files to ``folder`` (same layout); returns the runs copied (none
+        when ``folder`` is the work dir itself)."""
+        copied = []
+        if osp.realpath(folder) == osp.realpath(self.work_dir):
+            return copied
+        for variant in self.variants:
+            for seed in variant.seeds:
+                if not self._finished(variant, seed):
+                    continue
+                source = self.run_dir(variant, seed)
+                target = osp.join(folder, variant.label, f'seed_{seed}')
+                os.makedirs(target, exist_ok=True)
+                for name in RECORD_FILES:
+                    shutil.copyfile(osp.join(source, name),
+                                    osp.join(target, name))
+                copied.append(f'{variant.label}/seed_{seed}')
+        for name in SUMMARY_FILES:
+            shutil.copyfile(osp.join(self.work_dir, name),
+                            osp.join(folder, name))
+        return copied
+
     # ------------------------------------------------------------ summary
     def load_scores(self) -> Dict[str, Dict[int, Dict[str, QueryScores]]]:
         """label -> seed -> setting -> scores, of the finished runs."""
@@ -366,9 +399,11 @@ class Study:
             bootstrap=dict(num_samples=num_samples, seed=bootstrap_seed,
                            level=0.95), runs=runs)
         markdown = format_summary(summary)
-        _write_text(osp.join(self.work_dir, 'summary.md'), markdown)
-        _write_json(osp.join(self.work_dir, 'summary.json'), summary)
-        _write_text(osp.join(self.work_dir, 'runs.csv'), _runs_csv(runs))
+        markdown_file, json_file, csv_file = (
+            osp.join(self.work_dir, name) for name in SUMMARY_FILES)
+        _write_text(markdown_file, markdown)
+        _write_json(json_file, summary)
+        _write_text(csv_file, _runs_csv(runs))
         print(markdown)
         return summary
 
@@ -495,6 +530,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--bootstrap-seed', type=int, default=0)
     parser.add_argument('--summarize-only', action='store_true',
                         help='run nothing; summarize the finished runs')
+    parser.add_argument('--record', metavar='DIR',
+                        help='also copy what the summary reads (per run '
+                        'spec, results and per-query files; the summary '
+                        'files) to DIR')
     return parser.parse_args(argv)
 
 
@@ -506,7 +545,12 @@ def main(argv=None) -> dict:
     if not args.summarize_only:
         study.check_configs()
         study.run_all()
-    return study.summarize(args.bootstrap, args.bootstrap_seed)
+    summary = study.summarize(args.bootstrap, args.bootstrap_seed)
+    if args.record:
+        copied = study.record(args.record)
+        print(f'recorded {len(copied)} runs and the summary in '
+              f'{args.record}')
+    return summary
 
 
 if __name__ == '__main__':
