@@ -27,9 +27,9 @@ from sdfnet_mm.visualization.ranked_list import (FRAME, LABEL_LINES,
                                                  MIN_TILE_WIDTH,
                                                  MISMATCH_COLOUR, QUERY_GAP)
 
+from tool_loading import load_tool
 from tool_runner import (DEMO_CONFIG, HEIGHT, REPO, chip_size,
-                         expected_picture_size, load_tool, picture_size,
-                         python_tool)
+                         expected_picture_size, picture_size, python_tool)
 
 CHANNELS = 32  # tiny_options' embed_dims
 
