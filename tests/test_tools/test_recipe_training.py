@@ -9,6 +9,7 @@ import pytest
 from mmengine.config import Config
 
 from recipe_reference import authors_lr
+from sdfnet_mm.engine.precision import native_bf16_flags
 from tool_runner import REPO, run_tool, scalars
 
 PAPER = 'configs/sdfnet_vitb16_hoss.py'
@@ -96,10 +97,15 @@ def test_resumed_run_repeats_the_uninterrupted_one(recipe_runs):
             assert ours[key] == theirs[key], key
 
 
-def test_authors_config_trains_in_float32_on_the_cpu(recipe_runs):
+def test_authors_config_trains_on_the_cpu_in_its_precision(recipe_runs):
+    """The authors' float16 AmpOptimWrapper becomes this CPU's precision,
+    as the paper config's 'auto': bfloat16 autocast where the CPU has it
+    natively, else float32 (a plain OptimWrapper)."""
     root, log = recipe_runs
-    assert 'authors optim_wrapper OptimWrapper' in log
-    assert 'paper optim_wrapper OptimWrapper' in log
+    expected = ('CPUAutocastOptimWrapper' if native_bf16_flags() else
+                'OptimWrapper')
+    assert f'authors optim_wrapper {expected}\n' in log
+    assert f'paper optim_wrapper {expected}\n' in log
     # RandomIdentitySampler: 21 chunks of 4 -> 21 // 4 = 5 batches.
     assert len(train_rows(root / 'authors')) == 5
     assert (root / 'authors' / 'epoch_1.pth').is_file()
