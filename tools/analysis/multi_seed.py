@@ -59,7 +59,6 @@ import os
 import os.path as osp
 import re
 import shlex
-import shutil
 import sys
 import time
 import traceback
@@ -80,8 +79,9 @@ from sdfnet_mm.utils import register_all_modules
 TOOLS = Path(__file__).resolve().parents[1]
 DEFAULT_WORK_DIR = 'work_dirs/multi_seed'
 LABEL = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._+-]*$')
-#: What the summary reads of a finished run (``--record`` keeps these).
-RECORD_FILES = ('spec.json', 'results.json', 'per_query.json')
+#: What the summary reads of a finished run (``--record`` keeps these);
+#: ``results.json``, which marks a run finished, last.
+RECORD_FILES = ('spec.json', 'per_query.json', 'results.json')
 SUMMARY_FILES = ('summary.md', 'summary.json', 'runs.csv')
 
 
@@ -333,12 +333,10 @@ class Study:
                 target = osp.join(folder, variant.label, f'seed_{seed}')
                 os.makedirs(target, exist_ok=True)
                 for name in RECORD_FILES:
-                    shutil.copyfile(osp.join(source, name),
-                                    osp.join(target, name))
+                    _copy(osp.join(source, name), osp.join(target, name))
                 copied.append(f'{variant.label}/seed_{seed}')
         for name in SUMMARY_FILES:
-            shutil.copyfile(osp.join(self.work_dir, name),
-                            osp.join(folder, name))
+            _copy(osp.join(self.work_dir, name), osp.join(folder, name))
         return copied
 
     # ------------------------------------------------------------ summary
@@ -467,6 +465,13 @@ def _runs_csv(runs: List[dict]) -> str:
 
 def _write_text(path: str, text: str) -> None:
     AtomicLocalBackend().put_text(text, path)
+
+
+def _copy(source: str, target: str) -> None:
+    """Copy a file atomically: an interrupted ``--record`` leaves no
+    half-written file (and no ``results.json`` before its run's other
+    files)."""
+    AtomicLocalBackend().put(Path(source).read_bytes(), target)
 
 
 def _write_json(path: str, data) -> None:
